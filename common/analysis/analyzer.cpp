@@ -1,0 +1,82 @@
+#include "common/analysis/analyzer.hpp"
+
+#include "common/analysis/normalizer.hpp"
+#include "common/analysis/tokenizer.hpp"
+#include "common/util/error.hpp"
+
+#include <charconv>
+
+namespace fahras {
+
+std::string AnalyzerConfig::to_metadata() const {
+    std::string out = "v" + std::to_string(version);
+    out += ";stemmer=";
+    out += to_string(stemmer);
+    out += ";stopwords=";
+    out += stopwords ? "default" : "none";
+    return out;
+}
+
+AnalyzerConfig AnalyzerConfig::from_metadata(std::string_view text) {
+    AnalyzerConfig config;
+    bool have_version = false;
+    while (!text.empty()) {
+        const auto semi = text.find(';');
+        const std::string_view field = text.substr(0, semi);
+        text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
+        if (!have_version) {
+            int v = 0;
+            if (field.size() < 2 || field[0] != 'v' ||
+                std::from_chars(field.data() + 1, field.data() + field.size(), v).ec != std::errc{}) {
+                throw Error("bad analyzer settings '" + std::string(field) + "': expected vN first");
+            }
+            config.version = v;
+            have_version = true;
+            continue;
+        }
+        const auto eq = field.find('=');
+        const std::string_view key = field.substr(0, eq);
+        const std::string_view value = eq == std::string_view::npos ? std::string_view{} : field.substr(eq + 1);
+        if (key == "stemmer") {
+            config.stemmer = parse_stemmer_kind(value);
+        } else if (key == "stopwords") {
+            if (value != "default" && value != "none") {
+                throw Error("bad analyzer setting stopwords='" + std::string(value) + "'");
+            }
+            config.stopwords = value == "default";
+        } else {
+            throw Error("unknown analyzer setting '" + std::string(field) + "'");
+        }
+    }
+    if (!have_version) throw Error("empty analyzer settings");
+    return config;
+}
+
+Analyzer::Analyzer(AnalyzerConfig config)
+    : config_(config), stemmer_(make_stemmer(config.stemmer)), stopwords_(StopWords::arabic_default()) {}
+
+std::uint32_t Analyzer::analyze(
+    std::string_view text,
+    std::vector<AnalyzedToken>& out,
+    std::uint32_t first_position
+) const {
+    std::vector<Token> tokens;
+    const std::uint32_t next = tokenize(text, tokens, first_position);
+    out.reserve(out.size() + tokens.size());
+    for (const Token& token : tokens) {
+        AnalyzedToken analyzed;
+        analyzed.token = token;
+        normalize_append(token.view(text), analyzed.exact);
+        if (analyzed.exact.empty()) continue; // only marks: nothing to index
+        analyzed.stop = is_stop(analyzed.exact);
+        analyzed.stem = stemmer_->stem(analyzed.exact);
+        out.push_back(std::move(analyzed));
+    }
+    return next;
+}
+
+std::string Analyzer::normalize(std::string_view word) const { return fahras::normalize(word); }
+
+std::string Analyzer::stem(std::string_view normalized) const { return stemmer_->stem(normalized); }
+
+} // namespace fahras

@@ -1,0 +1,68 @@
+/// The Analyzer: the single source of truth for index terms, query terms and highlights.
+/// It composes the fixed Arabic chain, in this order:
+///
+///   original UTF-8 ─tokenize─▶ spans ─normalize─▶ exact form ─stop?─▶ ─stem─▶ stem
+///
+/// Normalization comes before the stop list and the stemmer, because both are written for
+/// normalized text (Xapian's Snowball stemmer gives مدرس for المدرسة but keeps المدرسه).
+/// An Analyzer is cheap to copy settings from but not thread-safe (the Snowball stemmer keeps
+/// state): use one per thread.
+#pragma once
+
+#include "common/analysis/stemmer.hpp"
+#include "common/analysis/stopwords.hpp"
+#include "common/analysis/token.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fahras {
+
+/// Analysis settings. Stored in the database metadata (`fahras:analyzer`) by the indexer and
+/// read back by the searcher, so both sides always analyze alike.
+struct AnalyzerConfig {
+    /// Bumped whenever a change to the normalizer or tokenizer changes the terms of some text.
+    static constexpr int kVersion = 1;
+
+    int version = kVersion;
+    StemmerKind stemmer = StemmerKind::Light10;
+    bool stopwords = true; ///< use the built-in Arabic stop-word list for ranked queries
+
+    /// "v1;stemmer=light10;stopwords=default"
+    [[nodiscard]] std::string to_metadata() const;
+    /// Parses to_metadata()'s form; throws Error on anything else.
+    [[nodiscard]] static AnalyzerConfig from_metadata(std::string_view text);
+
+    bool operator==(const AnalyzerConfig&) const = default;
+};
+
+class Analyzer {
+  public:
+    explicit Analyzer(AnalyzerConfig config = {});
+
+    [[nodiscard]] const AnalyzerConfig& config() const noexcept { return config_; }
+
+    /// Tokenizes `text` and analyzes every token; appends to `out`. Returns the next position.
+    std::uint32_t analyze(
+        std::string_view text,
+        std::vector<AnalyzedToken>& out,
+        std::uint32_t first_position = 0
+    ) const;
+
+    /// The normalized exact form of one word.
+    [[nodiscard]] std::string normalize(std::string_view word) const;
+    /// The stem of a normalized word.
+    [[nodiscard]] std::string stem(std::string_view normalized) const;
+    [[nodiscard]] bool is_stop(std::string_view normalized) const {
+        return config_.stopwords && stopwords_.contains(normalized);
+    }
+
+  private:
+    AnalyzerConfig config_;
+    std::unique_ptr<Stemmer> stemmer_;
+    StopWords stopwords_;
+};
+
+} // namespace fahras

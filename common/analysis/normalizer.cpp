@@ -1,0 +1,170 @@
+#include "common/analysis/normalizer.hpp"
+
+#include "common/util/utf8.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+namespace fahras {
+namespace {
+
+// Named code points (the rules in normalizer.hpp refer to these).
+constexpr char32_t kHamzaAbove = 0x0654;
+constexpr char32_t kAlefMadda = 0x0622;
+constexpr char32_t kAlefHamzaAbove = 0x0623;
+constexpr char32_t kWawHamza = 0x0624;
+constexpr char32_t kAlefHamzaBelow = 0x0625;
+constexpr char32_t kYehHamza = 0x0626;
+constexpr char32_t kAlef = 0x0627;
+constexpr char32_t kTehMarbuta = 0x0629;
+constexpr char32_t kTatweel = 0x0640;
+constexpr char32_t kKaf = 0x0643;
+constexpr char32_t kHeh = 0x0647;
+constexpr char32_t kWaw = 0x0648;
+constexpr char32_t kAlefMaksura = 0x0649;
+constexpr char32_t kYeh = 0x064A;
+constexpr char32_t kSuperscriptAlef = 0x0670;
+constexpr char32_t kAlefWasla = 0x0671;
+constexpr char32_t kAlefWavyHamzaAbove = 0x0672;
+constexpr char32_t kAlefWavyHamzaBelow = 0x0673;
+constexpr char32_t kKeheh = 0x06A9;
+constexpr char32_t kHehYehAbove = 0x06C0;
+constexpr char32_t kHehGoal = 0x06C1;
+constexpr char32_t kFarsiYeh = 0x06CC;
+constexpr char32_t kYehBarree = 0x06D2;
+constexpr char32_t kArabicLetterMark = 0x061C;
+constexpr char32_t kSoftHyphen = 0x00AD;
+constexpr char32_t kZwnj = 0x200C;
+constexpr char32_t kZwj = 0x200D;
+constexpr char32_t kLrm = 0x200E;
+constexpr char32_t kRlm = 0x200F;
+constexpr char32_t kBom = 0xFEFF;
+
+[[nodiscard]] bool is_presentation_form(char32_t c) noexcept {
+    return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFE);
+}
+
+void fold_code_point(char32_t c, std::string& out);
+
+// NFKC of one presentation-form code point, each resulting code point folded in turn. The
+// isolated forms of harakat (U+FE70…) decompose to SPACE + mark: the space is dropped too, so a
+// mark never splits a word.
+void fold_presentation_form(char32_t c, std::string& out) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+    if (U_FAILURE(status)) return;
+    const icu::UnicodeString decomposed =
+        nfkc->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
+    if (U_FAILURE(status)) return;
+    for (int32_t i = 0; i < decomposed.length();) {
+        const UChar32 d = decomposed.char32At(i);
+        i += U16_LENGTH(d);
+        if (d == ' ') continue;
+        fold_code_point(static_cast<char32_t>(d), out);
+    }
+}
+
+void fold_code_point(char32_t c, std::string& out) {
+    if (c < 0x80) {
+        // ASCII: fold case.
+        out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+        return;
+    }
+    if (is_dropped_mark(c)) return;
+    switch (c) {
+    case kAlefMadda:
+    case kAlefHamzaAbove:
+    case kAlefHamzaBelow:
+    case kAlefWasla:
+    case kAlefWavyHamzaAbove:
+    case kAlefWavyHamzaBelow:
+        c = kAlef;
+        break;
+    case kWawHamza:
+        c = kWaw;
+        break;
+    case kYehHamza:
+    case kAlefMaksura:
+    case kFarsiYeh:
+    case kYehBarree:
+        c = kYeh;
+        break;
+    case kTehMarbuta:
+    case kHehYehAbove:
+    case kHehGoal:
+        c = kHeh;
+        break;
+    case kKeheh:
+        c = kKaf;
+        break;
+    default:
+        if (c >= 0x0660 && c <= 0x0669) { // Arabic-Indic digits
+            out.push_back(static_cast<char>('0' + (c - 0x0660)));
+            return;
+        }
+        if (c >= 0x06F0 && c <= 0x06F9) { // Eastern Arabic-Indic (Persian/Urdu) digits
+            out.push_back(static_cast<char>('0' + (c - 0x06F0)));
+            return;
+        }
+        if (is_presentation_form(c)) {
+            fold_presentation_form(c, out);
+            return;
+        }
+        if (c < 0x0600 || c > 0x06FF) {
+            // Other scripts: full case folding (Latin, Greek, Cyrillic…).
+            c = static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
+        }
+        break;
+    }
+    utf8::append(out, c);
+}
+
+} // namespace
+
+bool is_dropped_mark(char32_t c) noexcept {
+    if (c >= 0x064B && c <= 0x065F) return true; // harakat, shadda, sukun, hamza above/below…
+    if (c >= 0x0610 && c <= 0x061A) return true; // Quranic honorifics and small marks
+    if (c >= 0x06D6 && c <= 0x06ED) return true; // Quranic annotation marks
+    if (c >= 0x202A && c <= 0x202E) return true; // bidi embeddings and overrides
+    if (c >= 0x2066 && c <= 0x2069) return true; // bidi isolates
+    switch (c) {
+    case kSuperscriptAlef:
+    case kTatweel:
+    case kZwnj:
+    case kZwj:
+    case kLrm:
+    case kRlm:
+    case kArabicLetterMark:
+    case kSoftHyphen:
+    case kBom:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void normalize_append(std::string_view word, std::string& out) {
+    static_assert(kHamzaAbove == 0x0654); // dropped as a mark: U+064B–U+065F
+    std::size_t i = 0;
+    while (i < word.size()) {
+        const auto byte = static_cast<unsigned char>(word[i]);
+        if (byte < 0x80) {
+            out.push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte));
+            ++i;
+            continue;
+        }
+        const int32_t c = utf8::next(word, i);
+        if (c < 0) continue; // invalid bytes are dropped; the readers have reported them
+        fold_code_point(static_cast<char32_t>(c), out);
+    }
+}
+
+std::string normalize(std::string_view word) {
+    std::string out;
+    out.reserve(word.size());
+    normalize_append(word, out);
+    return out;
+}
+
+} // namespace fahras

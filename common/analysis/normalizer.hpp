@@ -1,0 +1,42 @@
+/// The Arabic normalizer: one pure function from a token's original UTF-8 to the form that is
+/// indexed and searched. Index terms, query terms and highlights all go through it.
+///
+/// Rules, in the order they apply to each code point:
+///  - Presentation forms U+FB50–U+FDFF and U+FE70–U+FEFF are decomposed (NFKC) to base letters
+///    first, so every rule below also applies to them: ﻻ → لا, ﷲ → الله, ﺔ → ه.
+///  - Dropped inside the word (never separators):
+///      harakat U+064B–U+065F        كَتَبَ → كتب
+///      superscript alef U+0670      ٱلرَّحۡمَٰنِ → الرحمن
+///      Quranic marks U+0610–U+061A, U+06D6–U+06ED      ٱلۡحَمۡدُ → الحمد
+///      tatweel U+0640               كـــتـــاب → كتاب
+///      ZWNJ/ZWJ U+200C/U+200D, bidi controls U+200E, U+200F, U+061C, U+202A–U+202E,
+///      U+2066–U+2069, soft hyphen U+00AD, BOM U+FEFF
+///  - Alef forms to bare alef:   آ أ إ ٱ ٲ ٳ → ا      إيران → ايران, ٱللَّه → الله
+///  - Hamza seats:               ؤ → و (مؤتمر → موتمر), ئ → ي (رئيس → رييس)
+///  - Yeh forms:                 ى → ي (مستشفى → مستشفي), ی ے → ي (Farsi/Urdu yeh)
+///  - Teh marbuta:               ة → ه (اتفاقية → اتفاقيه)
+///  - Keheh:                     ک → ك
+///  - Heh forms:                 ۀ ہ → ه
+///  - Digits:                    ٠–٩ and ۰–۹ → 0–9 (٢٠٢٤ → 2024)
+///  - Latin and other cased scripts are case-folded (Xapian → xapian).
+///
+/// Mark order does not matter (the bundled Quran puts shadda before fatha): every mark is
+/// dropped, whatever its position. Invalid UTF-8 bytes are dropped.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace fahras {
+
+/// Appends the normalized form of `word` to `out` (a caller-owned buffer, reused per token).
+void normalize_append(std::string_view word, std::string& out);
+
+/// The normalized form of `word`.
+[[nodiscard]] std::string normalize(std::string_view word);
+
+/// True when `c` is dropped inside a word (a diacritic, Quranic mark, tatweel or format
+/// control). The tokenizer uses it to keep such marks inside the word they belong to.
+[[nodiscard]] bool is_dropped_mark(char32_t c) noexcept;
+
+} // namespace fahras

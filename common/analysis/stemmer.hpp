@@ -1,0 +1,53 @@
+/// Stemmers: the recall stage of analysis. Each works on *normalized* text (see
+/// normalizer.hpp): normalizing first is what makes المدرسة and المدرسه stem alike.
+///
+///  - light10 (default): our light stemmer of the light10 class (Larkey et al.), prefixes
+///    ال وال بال كال فال لل و and suffixes ها ان ات ون ين يه يه ه ي (ة is already ه).
+///  - snowball: Xapian's Snowball "arabic" stemmer.
+///  - none: the normalized form is the stem.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace fahras {
+
+enum class StemmerKind { Light10, Snowball, None };
+
+class Stemmer {
+  public:
+    virtual ~Stemmer() = default;
+    /// The stem of a normalized word (never empty for a non-empty word).
+    [[nodiscard]] virtual std::string stem(std::string_view normalized) const = 0;
+};
+
+class LightStemmer final : public Stemmer {
+  public:
+    [[nodiscard]] std::string stem(std::string_view normalized) const override;
+};
+
+class SnowballStemmer final : public Stemmer {
+  public:
+    SnowballStemmer();
+    [[nodiscard]] std::string stem(std::string_view normalized) const override;
+
+  private:
+    mutable Xapian::Stem stem_;
+};
+
+class NoStemmer final : public Stemmer {
+  public:
+    [[nodiscard]] std::string stem(std::string_view normalized) const override {
+        return std::string(normalized);
+    }
+};
+
+[[nodiscard]] std::unique_ptr<Stemmer> make_stemmer(StemmerKind kind);
+[[nodiscard]] std::string_view to_string(StemmerKind kind) noexcept;
+/// Parses "light10", "snowball" or "none"; throws UsageError naming the valid values.
+[[nodiscard]] StemmerKind parse_stemmer_kind(std::string_view name);
+
+} // namespace fahras

@@ -1,0 +1,29 @@
+/// Token: a word found in the original text, kept as a byte span so that highlights and
+/// snippets can show the original (diacritics and all).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fahras {
+
+struct Token {
+    std::uint32_t begin = 0;    ///< byte offset of the first byte in the original text
+    std::uint32_t end = 0;      ///< byte offset one past the last byte (half-open)
+    std::uint32_t position = 0; ///< 0-based word position in the text
+
+    [[nodiscard]] std::string_view view(std::string_view text) const {
+        return text.substr(begin, end - begin);
+    }
+};
+
+/// A token after analysis: the normalized exact form and its stem.
+struct AnalyzedToken {
+    Token token;
+    std::string exact; ///< normalized form (diacritics dropped, letters folded)
+    std::string stem;  ///< stem of `exact` under the configured stemmer
+    bool stop = false; ///< `exact` is a stop word
+};
+
+} // namespace fahras

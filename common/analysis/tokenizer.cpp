@@ -1,0 +1,104 @@
+#include "common/analysis/tokenizer.hpp"
+
+#include "common/analysis/normalizer.hpp"
+#include "common/util/utf8.hpp"
+
+#include <unicode/uchar.h>
+
+namespace fahras {
+namespace {
+
+enum class CharClass { Separator, Word, Digit, Joiner, NumberSeparator };
+
+[[nodiscard]] CharClass classify(int32_t c) noexcept {
+    if (c < 0) return CharClass::Separator;
+    if (c < 0x80) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return CharClass::Word;
+        if (c >= '0' && c <= '9') return CharClass::Digit;
+        if (c == '.' || c == ',') return CharClass::NumberSeparator;
+        return CharClass::Separator;
+    }
+    // Arabic block fast path: letters U+0621–U+064A, tatweel handled as joiner below.
+    if (c >= 0x0621 && c <= 0x063A) return CharClass::Word;
+    if (c >= 0x0641 && c <= 0x064A) return CharClass::Word;
+    if (c == 0x066B || c == 0x066C) return CharClass::NumberSeparator; // ٫ ٬
+    if (is_dropped_mark(static_cast<char32_t>(c))) {
+        // Marks, tatweel and format controls continue a word but never start one on their own:
+        // they are dropped by the normalizer.
+        return CharClass::Joiner;
+    }
+    switch (u_charType(c)) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+    case U_LETTER_NUMBER:
+    case U_OTHER_NUMBER:
+        return CharClass::Word;
+    case U_DECIMAL_DIGIT_NUMBER:
+        return CharClass::Digit;
+    case U_NON_SPACING_MARK:
+    case U_COMBINING_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_FORMAT_CHAR:
+        return CharClass::Joiner;
+    default:
+        return CharClass::Separator;
+    }
+}
+
+} // namespace
+
+std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
+    std::uint32_t position = first_position;
+    std::size_t i = 0;
+    std::size_t start = 0;
+    bool in_word = false;
+    bool has_base = false;  // the word has a letter or digit (not just marks)
+    bool last_digit = false;
+
+    auto finish = [&](std::size_t end) {
+        if (in_word && has_base && end - start <= kMaxWordBytes) {
+            out.push_back(Token{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end), position++});
+        }
+        in_word = false;
+        has_base = false;
+        last_digit = false;
+    };
+
+    while (i < text.size()) {
+        const std::size_t at = i;
+        const int32_t c = utf8::next(text, i);
+        switch (classify(c)) {
+        case CharClass::Word:
+        case CharClass::Digit:
+            if (!in_word) {
+                in_word = true;
+                start = at;
+            }
+            has_base = true;
+            last_digit = classify(c) == CharClass::Digit;
+            break;
+        case CharClass::Joiner:
+            // A mark after a separator (a lone combining mark) starts nothing.
+            break;
+        case CharClass::NumberSeparator: {
+            // Keep 3.5, ٣٫٥ and 3,000 whole: a separator between two digits.
+            if (in_word && last_digit && i < text.size()) {
+                std::size_t j = i;
+                if (classify(utf8::next(text, j)) == CharClass::Digit) break;
+            }
+            finish(at);
+            break;
+        }
+        case CharClass::Separator:
+            finish(at);
+            break;
+        }
+    }
+    finish(text.size());
+    return position;
+}
+
+} // namespace fahras

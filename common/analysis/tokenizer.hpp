@@ -1,0 +1,28 @@
+/// The tokenizer: splits original UTF-8 text into word spans (byte offsets into the original),
+/// so that snippets and highlights can show the text exactly as it was written.
+///
+/// A word is a run of letters and digits (any script). Combining marks (harakat, Quranic marks),
+/// tatweel and format controls (ZWNJ, ZWJ, bidi marks) stay inside the word they follow: they
+/// are never separators, so بِسۡمِ is one word. Everything else separates words, including the
+/// Arabic punctuation ، ؛ ؟ ۔ and the Quranic end-of-ayah sign. Inside a number, the separators
+/// ٫ ٬ . , are kept when a digit follows them (٣٫٥ and 3,000 are one token each).
+/// Ill-formed UTF-8 is a separator. Words longer than kMaxWordBytes are skipped.
+#pragma once
+
+#include "common/analysis/token.hpp"
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace fahras {
+
+/// Longest word (in bytes of the original) that is indexed. Xapian terms are limited to 245
+/// bytes; longer "words" are base64 blobs, URLs of junk or runs of one letter, not words.
+inline constexpr std::size_t kMaxWordBytes = 200;
+
+/// Appends the word spans of `text` to `out`, with positions starting at `first_position`.
+/// Returns the position after the last word.
+std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint32_t first_position = 0);
+
+} // namespace fahras

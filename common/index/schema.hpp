@@ -1,0 +1,59 @@
+/// The index schema: every term prefix, value slot and metadata key, in one place (documented
+/// for users in docs/schema.md, after Omega's termprefixes). Conventions follow Omega: a prefix
+/// is one capital letter or X + capitals; unprefixed terms are lower case (our normalized terms
+/// always are).
+#pragma once
+
+#include <string_view>
+
+namespace fahras {
+
+/// Bumped whenever the meaning of a term, slot or the document data changes. The searcher
+/// refuses databases with another version.
+inline constexpr int kSchemaVersion = 1;
+
+namespace prefix {
+/// Normalized exact form of a body or title word, with positions (phrases, `=word`).
+inline constexpr std::string_view exact = "";
+/// Stem of a body or title word, no positions (ranked search).
+inline constexpr std::string_view stem = "Z";
+/// Normalized exact form of a title word, with positions (`title:` queries).
+inline constexpr std::string_view title = "S";
+/// Stem of a title word.
+inline constexpr std::string_view title_stem = "ZS";
+/// Unique document id (boolean): replace_document() by it makes re-runs idempotent.
+inline constexpr std::string_view id = "Q";
+/// Source / outlet, lower-cased (boolean filter).
+inline constexpr std::string_view source = "XSOURCE";
+/// Category, lower-cased (boolean filter).
+inline constexpr std::string_view category = "XCAT";
+/// Date terms (boolean): D + yyyymmdd, M + yyyymm, Y + yyyy, as in Omega.
+inline constexpr std::string_view day = "D";
+inline constexpr std::string_view month = "M";
+inline constexpr std::string_view year = "Y";
+} // namespace prefix
+
+namespace slot {
+/// Publication date as "yyyymmdd" (sortable as a string; range filters).
+inline constexpr unsigned date = 0;
+} // namespace slot
+
+namespace metadata {
+inline constexpr std::string_view schema_version = "fahras:schema_version";
+inline constexpr std::string_view analyzer = "fahras:analyzer";
+inline constexpr std::string_view created_by = "fahras:created_by";
+} // namespace metadata
+
+/// Word positions: the title starts at kTitleFirstPosition; the body starts kFieldGap after the
+/// title's last word, so a phrase can never match across the two fields.
+inline constexpr unsigned kTitleFirstPosition = 1;
+inline constexpr unsigned kFieldGap = 100;
+
+/// Within-document frequency added for each title word to the unprefixed and Z terms, so that
+/// a word in the title counts more than one in the body (Omega weights titles the same way).
+inline constexpr unsigned kTitleWdf = 2;
+
+/// Xapian's limit on a term's length in bytes (glass backend).
+inline constexpr std::size_t kMaxTermBytes = 245;
+
+} // namespace fahras

@@ -1,0 +1,111 @@
+#include "common/search/searcher.hpp"
+
+#include "common/index/document_builder.hpp"
+#include "common/index/schema.hpp"
+#include "common/util/error.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+namespace fahras {
+namespace {
+
+Xapian::Database open_database(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw Error(path + ": no such database");
+    try {
+        return Xapian::Database(path);
+    } catch (const Xapian::Error& e) {
+        throw Error(path + ": cannot open database: " + e.get_description());
+    }
+}
+
+AnalyzerConfig read_analyzer(const Xapian::Database& db, const std::string& path) {
+    const std::string schema = db.get_metadata(std::string(metadata::schema_version));
+    const std::string analyzer = db.get_metadata(std::string(metadata::analyzer));
+    if (schema.empty() || analyzer.empty()) {
+        throw Error(path + ": not a fahras database (no " + std::string(metadata::schema_version) + " metadata)");
+    }
+    if (schema != std::to_string(kSchemaVersion)) {
+        throw Error(
+            path + ": database has schema version " + schema + " but this fahras-search reads version " +
+            std::to_string(kSchemaVersion) + "; re-index it with this version of fahras-index"
+        );
+    }
+    AnalyzerConfig config;
+    try {
+        config = AnalyzerConfig::from_metadata(analyzer);
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
+    if (config.version != AnalyzerConfig::kVersion) {
+        throw Error(
+            path + ": database was analyzed with analyzer version " + std::to_string(config.version) +
+            " but this fahras-search analyzes with version " + std::to_string(AnalyzerConfig::kVersion) +
+            "; re-index it with this version of fahras-index"
+        );
+    }
+    return config;
+}
+
+} // namespace
+
+Searcher::Searcher(const std::string& path)
+    : path_(path), db_(open_database(path)), analyzer_(read_analyzer(db_, path)), enquire_(db_) {
+    enquire_.set_weighting_scheme(Xapian::BM25Weight());
+}
+
+Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {
+    Xapian::Query q = query;
+    if (!options.filters.empty()) {
+        q = Xapian::Query(
+            Xapian::Query::OP_FILTER,
+            q,
+            Xapian::Query(Xapian::Query::OP_AND, options.filters.begin(), options.filters.end())
+        );
+    }
+    Results results;
+    try {
+        enquire_.set_query(q);
+        // check_at_least = every document: exact top-k (see the header).
+        const Xapian::MSet mset = enquire_.get_mset(
+            static_cast<Xapian::doccount>(options.offset),
+            static_cast<Xapian::doccount>(options.count),
+            db_.get_doccount()
+        );
+        results.estimated = mset.get_matches_estimated();
+        std::size_t rank = options.offset;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            Hit hit;
+            hit.rank = ++rank;
+            hit.docid = *it;
+            hit.score = it.get_weight();
+            hit.doc = decode_stored(it.get_document().get_data());
+            results.hits.push_back(std::move(hit));
+        }
+    } catch (const Xapian::DatabaseModifiedError&) {
+        // A writer committed while we read: reopen at the newest commit and try once more.
+        db_.reopen();
+        return search(query, options);
+    } catch (const Xapian::Error& e) {
+        throw Error(path_ + ": search failed: " + e.get_description());
+    }
+    return results;
+}
+
+std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) const {
+    std::map<std::string, double> weights;
+    const double n = static_cast<double>(std::max<Xapian::doccount>(db_.get_doccount(), 1));
+    auto idf = [&](const std::string& term) {
+        const double df = static_cast<double>(db_.get_termfreq(term));
+        return std::log(1.0 + n / (df + 1.0));
+    };
+    for (const auto& stem : terms.stems) weights[stem] = idf(std::string(prefix::stem) + stem);
+    for (const auto& exact : terms.exacts) weights[exact] = idf(std::string(prefix::exact) + exact);
+    for (const auto& phrase : terms.phrases) {
+        for (const auto& exact : phrase) weights.emplace(exact, idf(std::string(prefix::exact) + exact));
+    }
+    return weights;
+}
+
+} // namespace fahras

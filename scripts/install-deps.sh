@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages fahras needs to build, test and run, and only those
+# that are missing (idempotent: a second run installs nothing and does not touch the network).
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config git   # toolchain (g++ 12, CMake 3.25)
+    libxapian-dev                           # Xapian 1.4: the index
+    libicu-dev                              # ICU: Unicode character classes, NFKC
+    libboost-program-options-dev            # command lines
+    libboost-iostreams-dev                  # gzip/bzip2/xz/zstd input (links zlib, bz2, lzma, zstd)
+    nlohmann-json3-dev                      # JSON Lines input and JSON output
+    libexpat1-dev                           # streaming MediaWiki XML
+    catch2                                  # tests (Catch2 v2)
+    zstd                                    # the bundled corpus is .zst (for people; fahras reads it itself)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
