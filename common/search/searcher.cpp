@@ -2,6 +2,7 @@
 
 #include "common/index/document_builder.hpp"
 #include "common/index/schema.hpp"
+#include "common/search/exact_topk.hpp"
 #include "common/util/error.hpp"
 
 #include <cmath>
@@ -66,21 +67,22 @@ Results Searcher::search(const Xapian::Query& query, const SearchOptions& option
     }
     Results results;
     try {
-        enquire_.set_query(q);
-        // check_at_least = every document: exact top-k (see the header).
-        const Xapian::MSet mset = enquire_.get_mset(
+        // Exact top-k: Xapian 1.4's pruned matcher can lose a document (see exact_topk.hpp).
+        const TopKResult top = exact_top_k(
+            enquire_,
+            db_,
+            q,
             static_cast<Xapian::doccount>(options.offset),
-            static_cast<Xapian::doccount>(options.count),
-            db_.get_doccount()
+            static_cast<Xapian::doccount>(options.count)
         );
-        results.estimated = mset.get_matches_estimated();
+        results.estimated = top.estimated;
         std::size_t rank = options.offset;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        for (const RankedDoc& d : top.docs) {
             Hit hit;
             hit.rank = ++rank;
-            hit.docid = *it;
-            hit.score = it.get_weight();
-            hit.doc = decode_stored(it.get_document().get_data());
+            hit.docid = d.docid;
+            hit.score = d.weight;
+            hit.doc = decode_stored(d.document.get_data());
             results.hits.push_back(std::move(hit));
         }
     } catch (const Xapian::DatabaseModifiedError&) {

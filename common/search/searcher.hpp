@@ -1,11 +1,7 @@
 /// Searcher: opens a fahras database, rebuilds the Analyzer it was indexed with (from its
 /// metadata) and runs ranked queries with exact top-k.
 ///
-/// Exact top-k: Xapian 1.4's matcher can drop a document that belongs in the top k when an
-/// OR decays to AND_MAYBE and then to AND (AndMaybePostList::next() restarts one document too
-/// far; see docs/ranking.md). We ask get_mset() to check every candidate
-/// (check_at_least = document count), which keeps min_weight at 0, so no decay happens and the
-/// ranking is the exact BM25 order; the match counts become exact as a side benefit.
+/// Ranking is exact: see exact_topk.hpp for how Xapian 1.4's top-k bug is avoided.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"

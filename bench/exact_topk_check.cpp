@@ -1,0 +1,114 @@
+// fahras-topk-check: checks and times exact top-k on a real index.
+//
+// For every query of a TSV file (qid<TAB>query) and every k, it compares three rankings:
+//   pruned      Xapian's own get_mset(0, k)            (fast, can lose a document)
+//   exhaustive  get_mset(0, k, doccount)               (exact reference)
+//   fahras      exact_top_k(): pruned pass + MaxScore  (what fahras-search uses)
+// and prints how many queries differ from the reference, and the time per query of each.
+//
+//   fahras-topk-check DB QUERIES.tsv [K...]      (default K: 1 2 3 5 10 20 50 100)
+
+#include "common/search/exact_topk.hpp"
+#include "common/search/query_parser.hpp"
+#include "common/search/searcher.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Timing {
+    std::vector<double> us;
+    void add(Clock::duration d) { us.push_back(std::chrono::duration<double, std::micro>(d).count()); }
+    double pct(double p) {
+        if (us.empty()) return 0;
+        std::sort(us.begin(), us.end());
+        return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))];
+    }
+    double mean() const {
+        double s = 0;
+        for (double u : us) s += u;
+        return us.empty() ? 0 : s / static_cast<double>(us.size());
+    }
+};
+
+bool same(const fahras::TopKResult& a, const fahras::TopKResult& b) {
+    if (a.docs.size() != b.docs.size()) return false;
+    for (std::size_t i = 0; i < a.docs.size(); ++i) {
+        if (a.docs[i].docid != b.docs[i].docid) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::cerr << "usage: fahras-topk-check DB QUERIES.tsv [K...]\n";
+        return 2;
+    }
+    std::vector<Xapian::doccount> ks;
+    for (int i = 3; i < argc; ++i) ks.push_back(static_cast<Xapian::doccount>(std::stoul(argv[i])));
+    if (ks.empty()) ks = {1, 2, 3, 5, 10, 20, 50, 100};
+
+    fahras::Searcher searcher(argv[1]);
+    const Xapian::Database& db = searcher.database();
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+
+    std::vector<std::pair<std::string, Xapian::Query>> queries;
+    std::ifstream in(argv[2]);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto tab = line.find('\t');
+        const std::string qid = tab == std::string::npos ? std::to_string(queries.size() + 1) : line.substr(0, tab);
+        const std::string text = tab == std::string::npos ? line : line.substr(tab + 1);
+        try {
+            queries.emplace_back(qid, fahras::parse_query(text, searcher.analyzer()).query);
+        } catch (const std::exception&) {
+        }
+    }
+    std::printf("db %s: %u docs, %zu queries\n", argv[1], db.get_doccount(), queries.size());
+    std::printf("%5s %8s %8s | %10s %10s %10s | %10s %10s %10s | %s\n", "k", "pruned≠", "fahras≠", "pruned µs",
+                "exhaust µs", "fahras µs", "p95 prun", "p95 exh", "p95 fahras", "strategies (safe/unfilled/maxscore/exhaustive)");
+    for (const Xapian::doccount k : ks) {
+        std::size_t pruned_wrong = 0, fahras_wrong = 0;
+        std::size_t strategies[4] = {0, 0, 0, 0};
+        Timing t_pruned, t_exhaustive, t_fahras;
+        for (const auto& [qid, q] : queries) {
+            auto t0 = Clock::now();
+            enquire.set_query(q);
+            const Xapian::MSet m = enquire.get_mset(0, k);
+            fahras::TopKResult pruned;
+            for (auto it = m.begin(); it != m.end(); ++it) pruned.docs.push_back({*it, it.get_weight(), {}});
+            auto t1 = Clock::now();
+            const auto exhaustive = fahras::exhaustive_top_k(enquire, db, q, 0, k);
+            auto t2 = Clock::now();
+            const auto exact = fahras::exact_top_k(enquire, db, q, 0, k);
+            auto t3 = Clock::now();
+            t_pruned.add(t1 - t0);
+            t_exhaustive.add(t2 - t1);
+            t_fahras.add(t3 - t2);
+            ++strategies[static_cast<int>(exact.strategy)];
+            if (!same(pruned, exhaustive)) {
+                ++pruned_wrong;
+                if (k <= 10) std::fprintf(stderr, "k=%u %s: Xapian's pruned top-k differs from the exact one\n", k, qid.c_str());
+            }
+            if (!same(exact, exhaustive)) {
+                ++fahras_wrong;
+                std::fprintf(stderr, "k=%u %s: fahras top-k differs from the exact one\n", k, qid.c_str());
+            }
+        }
+        std::printf("%5u %8zu %8zu | %10.1f %10.1f %10.1f | %10.1f %10.1f %10.1f | %zu/%zu/%zu/%zu\n", k, pruned_wrong,
+                    fahras_wrong, t_pruned.mean(), t_exhaustive.mean(), t_fahras.mean(), t_pruned.pct(0.95),
+                    t_exhaustive.pct(0.95), t_fahras.pct(0.95), strategies[0], strategies[1], strategies[2], strategies[3]);
+    }
+    return 0;
+}
