@@ -1,11 +1,19 @@
 #include "common/search/exact_topk.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 
 namespace fahras {
 namespace {
+
+// Below this many postings (summed over the query's terms) a full evaluation is cheaper than a
+// pruned pass plus a MaxScore pass. FAHRAS_TOPK_FULL_BELOW overrides it (for bench/ only).
+const Xapian::doccount kFullEvaluationPostings = [] {
+    const char* env = std::getenv("FAHRAS_TOPK_FULL_BELOW");
+    return env != nullptr ? static_cast<Xapian::doccount>(std::strtoul(env, nullptr, 10)) : 4096u;
+}();
 
 TopKResult collect(const Xapian::MSet& mset, TopKStrategy strategy) {
     TopKResult out;
@@ -89,6 +97,13 @@ TopKResult exact_top_k(
     Xapian::doccount count
 ) {
     const Xapian::doccount k = first + count;
+    // Small queries: a full evaluation costs about one pass over the terms' postings, less than
+    // the two passes below (measured in docs/ranking.md).
+    Xapian::doccount postings = 0;
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+        postings += db.get_termfreq(*t);
+    }
+    if (postings <= kFullEvaluationPostings) return exhaustive_top_k(enquire, db, query, first, count);
     enquire.set_query(query);
     const Xapian::MSet pruned = enquire.get_mset(0, k);
     const bool safe = !may_lose_documents(query);
