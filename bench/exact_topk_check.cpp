@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -58,6 +59,11 @@ int main(int argc, char** argv) {
     for (int i = 3; i < argc; ++i) ks.push_back(static_cast<Xapian::doccount>(std::stoul(argv[i])));
     if (ks.empty()) ks = {1, 2, 3, 5, 10, 20, 50, 100};
 
+    // FAHRAS_TOPK_FULL_BELOW sets ExactTopKOptions::full_evaluation_below (to tune it).
+    fahras::ExactTopKOptions topk_options;
+    if (const char* env = std::getenv("FAHRAS_TOPK_FULL_BELOW")) {
+        topk_options.full_evaluation_below = static_cast<Xapian::doccount>(std::stoul(env));
+    }
     fahras::Searcher searcher(argv[1]);
     const Xapian::Database& db = searcher.database();
     Xapian::Enquire enquire(db);
@@ -91,7 +97,7 @@ int main(int argc, char** argv) {
             auto t1 = Clock::now();
             const auto exhaustive = fahras::exhaustive_top_k(enquire, db, q, 0, k);
             auto t2 = Clock::now();
-            const auto exact = fahras::exact_top_k(enquire, db, q, 0, k);
+            const auto exact = fahras::exact_top_k(enquire, db, q, 0, k, topk_options);
             auto t3 = Clock::now();
             t_pruned.add(t1 - t0);
             t_exhaustive.add(t2 - t1);

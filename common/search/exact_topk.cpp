@@ -1,19 +1,11 @@
 #include "common/search/exact_topk.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <functional>
 #include <optional>
 
 namespace fahras {
 namespace {
-
-// Below this many postings (summed over the query's terms) a full evaluation is cheaper than a
-// pruned pass plus a MaxScore pass. FAHRAS_TOPK_FULL_BELOW overrides it (for bench/ only).
-const Xapian::doccount kFullEvaluationPostings = [] {
-    const char* env = std::getenv("FAHRAS_TOPK_FULL_BELOW");
-    return env != nullptr ? static_cast<Xapian::doccount>(std::strtoul(env, nullptr, 10)) : 4096u;
-}();
 
 TopKResult collect(const Xapian::MSet& mset, TopKStrategy strategy) {
     TopKResult out;
@@ -94,7 +86,8 @@ TopKResult exact_top_k(
     const Xapian::Database& db,
     const Xapian::Query& query,
     Xapian::doccount first,
-    Xapian::doccount count
+    Xapian::doccount count,
+    const ExactTopKOptions& options
 ) {
     const Xapian::doccount k = first + count;
     // Small queries: a full evaluation costs about one pass over the terms' postings, less than
@@ -103,7 +96,7 @@ TopKResult exact_top_k(
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
         postings += db.get_termfreq(*t);
     }
-    if (postings <= kFullEvaluationPostings) return exhaustive_top_k(enquire, db, query, first, count);
+    if (postings <= options.full_evaluation_below) return exhaustive_top_k(enquire, db, query, first, count);
     enquire.set_query(query);
     const Xapian::MSet pruned = enquire.get_mset(0, k);
     const bool safe = !may_lose_documents(query);

@@ -54,13 +54,20 @@ struct TopKResult {
     std::size_t non_essential_terms = 0; ///< MaxScore: terms only checked on those documents
 };
 
+struct ExactTopKOptions {
+    /// Queries whose terms have at most this many postings in all are evaluated fully: one pass
+    /// over the postings is cheaper than a pruned pass plus a MaxScore pass (docs/ranking.md).
+    Xapian::doccount full_evaluation_below = 4096;
+};
+
 /// The exact ranks [first, first + count) of `query` (set on `enquire` by this call).
 [[nodiscard]] TopKResult exact_top_k(
     Xapian::Enquire& enquire,
     const Xapian::Database& db,
     const Xapian::Query& query,
     Xapian::doccount first,
-    Xapian::doccount count
+    Xapian::doccount count,
+    const ExactTopKOptions& options = {}
 );
 
 /// The same ranks by a full evaluation only (check_at_least = every document); the reference
