@@ -93,7 +93,18 @@ Results Searcher::search(const Xapian::Query& query, const SearchOptions& option
     return results;
 }
 
-std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) const {
+std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) {
+    try {
+        return weights_of(terms);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        db_.reopen(); // a writer committed meanwhile (see search())
+        return weights_of(terms);
+    } catch (const Xapian::Error& e) {
+        throw Error(path_ + ": reading term statistics failed: " + e.get_description());
+    }
+}
+
+std::map<std::string, double> Searcher::weights_of(const HighlightTerms& terms) const {
     std::map<std::string, double> weights;
     const double n = static_cast<double>(std::max<Xapian::doccount>(db_.get_doccount(), 1));
     auto idf = [&](const std::string& term) {

@@ -284,6 +284,18 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
         }
     }
     const std::size_t last = window_end(best_first);
+    if (last + 1 == toks.size() && best_first > 0) {
+        // The window reaches the end of the text with room to spare: fill it with the text
+        // before, from the earliest sentence start that fits (else the earliest word that fits,
+        // unless the window already starts a sentence).
+        std::size_t k = best_first;
+        std::size_t sentence = sentence_start(best_first) ? best_first : toks.size();
+        while (k > 0 && toks[last].end - toks[k - 1].begin <= max_bytes) {
+            --k;
+            if (sentence_start(k)) sentence = k;
+        }
+        best_first = sentence < toks.size() ? sentence : k;
+    }
     const std::size_t begin = best_first == 0 ? 0 : toks[best_first].begin;
     std::size_t end = toks[last].end;
     const bool at_text_end = last + 1 == toks.size();
