@@ -174,3 +174,19 @@ TEST_CASE("snippet matching agrees with Analyzer::analyze on every fixture word"
         }
     }
 }
+
+TEST_CASE("two windows when one cannot show every query word", "[snippet]") {
+    std::string filler;
+    for (int i = 0; i < 20; ++i) filler += " كلام عام عن الأخبار.";
+    const std::string body = "فازت الكويت أمس." + filler + " وخسرت قطر اليوم.";
+    const std::string s = snippet_for("قطر الكويت", body, 120);
+    CAPTURE(s);
+    CHECK(s.find("[الكويت] أمس.") != std::string::npos);
+    CHECK(s.find("[الكويت]") < s.find("[قطر]")); // in text order
+    CHECK(s.find(std::string(kEllipsis) + " ") != std::string::npos);
+    CHECK(s.find("وخسرت [قطر] اليوم.") != std::string::npos);
+    CHECK(s.size() <= 120 + 2 * kEllipsis.size() + 2 + 8); // (8: the two brackets of each highlight)
+    // With one query word, one window.
+    const std::string one = snippet_for("قطر", body, 120);
+    CHECK(one.find(std::string(kEllipsis) + " ") == std::string::npos);
+}

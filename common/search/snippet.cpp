@@ -237,75 +237,127 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
         if (toks[i].key >= 0) matches.push_back(i);
     }
 
-    // The last token of the window that starts at token `first` and fits in max_bytes.
-    auto window_end = [&](std::size_t first) {
+    // The last token of the window that starts at token `first` and fits in `size` bytes.
+    auto window_end = [&](std::size_t first, std::size_t size) {
         std::size_t last = first;
-        while (last + 1 < toks.size() && toks[last + 1].end - toks[first].begin <= max_bytes) ++last;
+        while (last + 1 < toks.size() && toks[last + 1].end - toks[first].begin <= size) ++last;
         return last;
     };
     auto sentence_start = [&](std::size_t i) {
         return i == 0 || ends_sentence(text.substr(toks[i - 1].end, toks[i].begin - toks[i - 1].end));
     };
 
-    // Candidate windows start at each match, moved back by up to a third of a window to a
-    // sentence start if there is one (else by a few words of context). A window scores the
-    // weight of each distinct key it holds, a tenth for repeats, half more for phrase words,
-    // and a bonus for starting a sentence.
-    std::size_t best_first = 0;
-    double best_score = -1;
-    std::size_t previous_start = toks.size();
-    std::vector<char> seen(weights_.size());
-    for (const std::size_t a : matches) {
-        std::size_t first = a;
-        std::size_t context_first = a;
-        bool found_sentence = sentence_start(a);
-        while (!found_sentence && first > 0 && toks[a].end - toks[first - 1].begin <= max_bytes / 3) {
-            --first;
-            if (context_first + 4 > a) context_first = first;
-            found_sentence = sentence_start(first);
+    struct Window {
+        std::size_t first = 0;
+        std::size_t last = 0;
+        double score = -1;
+        std::vector<char> keys; ///< which keys it holds
+    };
+    // The best window of `size` bytes. Candidates start at each match, moved back by up to a
+    // third of a window to a sentence start if there is one (else by a few words of context).
+    // A window scores the weight of each distinct key it holds, a tenth for repeats, half more
+    // for phrase words, and a bonus for starting a sentence. Keys in `known` score nothing and
+    // windows that overlap tokens [avoid_first, avoid_last] are skipped (for a second window).
+    auto best = [&](std::size_t size, const std::vector<char>* known, std::size_t avoid_first, std::size_t avoid_last) {
+        Window out;
+        std::size_t previous_start = toks.size();
+        std::vector<char> seen(weights_.size());
+        for (const std::size_t a : matches) {
+            std::size_t first = a;
+            std::size_t context_first = a;
+            bool found_sentence = sentence_start(a);
+            while (!found_sentence && first > 0 && toks[a].end - toks[first - 1].begin <= size / 3) {
+                --first;
+                if (context_first + 4 > a) context_first = first;
+                found_sentence = sentence_start(first);
+            }
+            const std::size_t start = found_sentence || first == 0 ? first : context_first;
+            if (start == previous_start) continue;
+            previous_start = start;
+            const std::size_t last = window_end(start, size);
+            if (known != nullptr && start <= avoid_last && last >= avoid_first) continue;
+            const auto m0 = static_cast<std::size_t>(std::lower_bound(matches.begin(), matches.end(), start) - matches.begin());
+            std::fill(seen.begin(), seen.end(), 0);
+            double score = found_sentence || start == 0 ? 0.25 : 0.0;
+            for (std::size_t k = m0; k < matches.size() && matches[k] <= last; ++k) {
+                const Tok& t = toks[matches[k]];
+                const auto key = static_cast<std::size_t>(t.key);
+                const double w = known != nullptr && (*known)[key] != 0 ? 0.0 : weights_[key];
+                score += seen[key] != 0 ? 0.1 * w : w;
+                seen[key] = 1;
+                if (t.group >= 0) score += 0.5 * w; // phrase occurrences count more
+            }
+            if (score > out.score) {
+                out = Window{start, last, score, seen};
+            }
         }
-        const std::size_t start = found_sentence || first == 0 ? first : context_first;
-        if (start == previous_start) continue;
-        previous_start = start;
-        const std::size_t last = window_end(start);
-        const auto m0 = static_cast<std::size_t>(std::lower_bound(matches.begin(), matches.end(), start) - matches.begin());
-        std::fill(seen.begin(), seen.end(), 0);
-        double score = found_sentence || start == 0 ? 0.25 : 0.0;
-        for (std::size_t k = m0; k < matches.size() && matches[k] <= last; ++k) {
-            const Tok& t = toks[matches[k]];
-            const double w = weights_[static_cast<std::size_t>(t.key)];
-            score += seen[static_cast<std::size_t>(t.key)] != 0 ? 0.1 * w : w;
-            seen[static_cast<std::size_t>(t.key)] = 1;
-            if (t.group >= 0) score += 0.5 * w; // phrase occurrences count more
+        return out;
+    };
+    auto count_keys = [](const std::vector<char>& keys) {
+        return static_cast<std::size_t>(std::count(keys.begin(), keys.end(), 1));
+    };
+    // [begin, end) of a window in bytes; at the end of the text, its closing punctuation too.
+    auto bytes = [&](std::size_t first, std::size_t last, std::size_t size) {
+        const std::size_t begin = first == 0 ? 0 : toks[first].begin;
+        std::size_t end = toks[last].end;
+        if (last + 1 == toks.size()) {
+            // Keep the final full stop of the text, not trailing spaces.
+            end = text.size();
+            while (end > toks[last].end && std::isspace(static_cast<unsigned char>(text[end - 1])) != 0) --end;
+            if (end - begin > size + 16) end = toks[last].end;
         }
-        if (score > best_score) {
-            best_score = score;
-            best_first = start;
+        return std::pair{begin, end};
+    };
+
+    Window one = best(max_bytes, nullptr, 0, 0);
+    if (matches.empty()) one = Window{0, window_end(0, max_bytes), 0, {}};
+
+    // Two windows of half the size, when the best single window misses query words that the
+    // text has elsewhere and the pair shows more of them ("…first part… second part…").
+    std::vector<char> all(weights_.size());
+    for (const std::size_t m : matches) all[static_cast<std::size_t>(toks[m].key)] = 1;
+    if (max_bytes >= 80 && count_keys(one.keys) < count_keys(all)) {
+        const Window a = best(max_bytes / 2, nullptr, 0, 0);
+        const Window b = best(max_bytes / 2, &a.keys, a.first, a.last);
+        // (two windows that touch would show an ellipsis where nothing is cut)
+        if (b.score > 0 && (b.first > a.last + 1 || a.first > b.last + 1)) {
+            std::vector<char> both = a.keys;
+            for (std::size_t k = 0; k < both.size(); ++k) both[k] = static_cast<char>(both[k] | b.keys[k]);
+            if (count_keys(both) > count_keys(one.keys)) {
+                const Window& w1 = a.first < b.first ? a : b;
+                const Window& w2 = a.first < b.first ? b : a;
+                const auto [b1, e1] = bytes(w1.first, w1.last, max_bytes / 2);
+                const auto [b2, e2] = bytes(w2.first, w2.last, max_bytes / 2);
+                Snippet s = render(text, toks, b1, e1, true);
+                const Snippet second = render(text, toks, b2, e2, w2.last + 1 < toks.size());
+                // "…A… B…": the second window's own leading ellipsis is dropped.
+                s.text += ' ';
+                const std::size_t shift = s.text.size() - kEllipsis.size();
+                s.text.append(second.text, kEllipsis.size());
+                for (const Highlight& h : second.highlights) {
+                    s.highlights.push_back({static_cast<std::uint32_t>(h.start + shift), static_cast<std::uint32_t>(h.end + shift)});
+                }
+                return s;
+            }
         }
     }
-    const std::size_t last = window_end(best_first);
-    if (last + 1 == toks.size() && best_first > 0) {
+
+    std::size_t first = one.first;
+    const std::size_t last = one.last;
+    if (last + 1 == toks.size() && first > 0) {
         // The window reaches the end of the text with room to spare: fill it with the text
         // before, from the earliest sentence start that fits (else the earliest word that fits,
         // unless the window already starts a sentence).
-        std::size_t k = best_first;
-        std::size_t sentence = sentence_start(best_first) ? best_first : toks.size();
+        std::size_t k = first;
+        std::size_t sentence = sentence_start(first) ? first : toks.size();
         while (k > 0 && toks[last].end - toks[k - 1].begin <= max_bytes) {
             --k;
             if (sentence_start(k)) sentence = k;
         }
-        best_first = sentence < toks.size() ? sentence : k;
+        first = sentence < toks.size() ? sentence : k;
     }
-    const std::size_t begin = best_first == 0 ? 0 : toks[best_first].begin;
-    std::size_t end = toks[last].end;
-    const bool at_text_end = last + 1 == toks.size();
-    if (at_text_end) {
-        // Keep the closing punctuation of the text (a final full stop), not trailing spaces.
-        end = text.size();
-        while (end > toks[last].end && std::isspace(static_cast<unsigned char>(text[end - 1])) != 0) --end;
-        if (end - begin > max_bytes + 16) end = toks[last].end;
-    }
-    return render(text, toks, begin, end, !at_text_end);
+    const auto [begin, end] = bytes(first, last, max_bytes);
+    return render(text, toks, begin, end, last + 1 < toks.size());
 }
 
 } // namespace fahras
