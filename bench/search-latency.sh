@@ -33,10 +33,13 @@ export PEERS=${PEERS:-xapian lucene sqlite-fts5}
 export REPEAT=${REPEAT:-3}
 export TOPK=${TOPK:-10}
 
-[ -x "$bin/fahras-index" ] && [ -x "$bin/fahras-search" ] || {
-    echo "search-latency.sh: no fahras-index/fahras-search in $bin (cmake --preset release && cmake --build --preset release)" >&2
-    exit 2
-}
+for tool in fahras-search ${FAHRAS_DB:+-} fahras-index; do
+    [ "$tool" = - ] && break # with FAHRAS_DB, fahras-index is not needed
+    [ -x "$bin/$tool" ] || {
+        echo "search-latency.sh: no $tool in $bin (cmake --preset release && cmake --build --preset release)" >&2
+        exit 2
+    }
+done
 mkdir -p "$work" "$out"
 corpus=$work/$(basename "$corpus_zst" .zst)
 if [ ! -s "$corpus" ]; then
