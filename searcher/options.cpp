@@ -19,17 +19,40 @@ struct RawOptions {
     std::size_t offset = 0;
     std::size_t snippet_bytes = 240;
     std::string color = "auto";
+    std::string format = "text";
+    std::string queries;
+    std::string run;
+    std::string stats;
+    std::size_t repeat = 1;
+    std::vector<std::string> sources;
+    std::vector<std::string> categories;
+    std::string date_from;
+    std::string date_to;
 };
 
 constexpr std::string_view kUsage =
-    "Usage: fahras-search --db DB [OPTIONS] QUERY...\n\n"
+    "Usage: fahras-search --db DB [OPTIONS] QUERY...\n"
+    "       fahras-search --db DB [OPTIONS] --queries FILE|-\n\n"
     "Search the fahras database DB and print the best matches with a snippet of the\n"
-    "original text, matched words highlighted. QUERY words are joined by spaces:\n"
+    "original text, matched words highlighted. QUERY words are joined by spaces\n"
+    "(docs/query.md has the full language, with examples):\n"
     "  word          ranked (light stem); more matched words rank higher\n"
     "  \"a phrase\"    exact words in order (diacritics and hamza forms ignored)\n"
-    "  =word         exact normalized form, no stemming\n"
-    "  title:word    in the title       -word  exclude       +word  require\n\n"
-    "Exit status: 0 hits found, 1 no hits, 2 error.\n\n";
+    "  =word         exact normalized form, no stemming        pre*   words starting with pre\n"
+    "  title:word    in the title     -word  exclude     +word  require\n"
+    "  a OR b        either           a AND b  both      ( ... )  grouping\n"
+    "A query that starts with '-' goes after '--': fahras-search --db DB -- -word other\n\n"
+    "--queries reads one query a line, 'qid<TAB>query' or a bare query (qid = line number),\n"
+    "and answers them all in one process.\n\n"
+    "Exit status: 0 some query found hits, 1 none did, 2 an error (bad query, bad option,\n"
+    "unreadable database).\n\n";
+
+std::string filter_date(const std::string& value, const char* option) {
+    if (value.empty()) return {};
+    const auto d = parse_filter_date(value);
+    if (!d) throw UsageError(std::string(option) + ": expected yyyy, yyyy-mm or yyyy-mm-dd, got '" + value + "'");
+    return *d;
+}
 
 } // namespace
 
@@ -40,10 +63,19 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("help,h", "print this help and exit")
         ("version,V", "print the version and exit")
         ("db,d", po::value(&raw.db)->value_name("DB"), "database directory (required)")
-        ("count,n", po::value(&raw.count)->value_name("N"), "number of results (default 10)")
-        ("offset", po::value(&raw.offset)->value_name("N"), "skip the first N results (default 0)")
+        ("queries,q", po::value(&raw.queries)->value_name("FILE"), "run every query of FILE ('-': stdin), one a line")
+        ("count,n", po::value(&raw.count)->value_name("N"), "results per query (default 10)")
+        ("offset", po::value(&raw.offset)->value_name("N"), "skip the first N results (default 0): paging")
+        ("format,f", po::value(&raw.format)->value_name("FMT"), "text|json|trec (default text); docs/output.md")
+        ("color", po::value(&raw.color)->value_name("WHEN"), "auto|always|never (default auto: only on a terminal, not with NO_COLOR)")
         ("snippet-size", po::value(&raw.snippet_bytes)->value_name("BYTES"), "snippet length in bytes of text (default 240)")
-        ("color", po::value(&raw.color)->value_name("WHEN"), "auto|always|never (default auto: only on a terminal, not with NO_COLOR)");
+        ("source", po::value(&raw.sources)->value_name("NAME")->composing(), "only documents from this source (repeatable: any of them)")
+        ("category", po::value(&raw.categories)->value_name("NAME")->composing(), "only documents of this category (repeatable)")
+        ("date-from", po::value(&raw.date_from)->value_name("DATE"), "only documents dated DATE or later (yyyy[-mm[-dd]])")
+        ("date-to", po::value(&raw.date_to)->value_name("DATE"), "only documents dated DATE or earlier (a year or month: all of it)")
+        ("run", po::value(&raw.run)->value_name("FILE"), "also write a TREC run to FILE")
+        ("stats", po::value(&raw.stats)->value_name("FILE"), "write per-query timings (p50/p95) as JSON to FILE")
+        ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)");
     po::options_description hidden;
     hidden.add_options()("query", po::value(&raw.words)->composing());
     po::options_description all;
@@ -52,7 +84,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     positional.add("query", -1);
 
     po::variables_map vm;
-    // Allow queries that start with '-' after the options (e.g. `-- -word`).
+    // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
 
@@ -68,9 +100,13 @@ SearchConfig parse_command_line(int argc, char** argv) {
         return c;
     }
     if (raw.db.empty()) throw UsageError("--db is required");
-    if (raw.words.empty()) throw UsageError("no QUERY given");
+    if (raw.words.empty() && raw.queries.empty()) throw UsageError("no QUERY given (or --queries FILE)");
+    if (!raw.words.empty() && !raw.queries.empty()) throw UsageError("give a QUERY or --queries, not both");
     if (raw.count == 0) throw UsageError("-n must be at least 1");
+    if (raw.count > 10000) throw UsageError("-n must be at most 10000");
+    if (raw.offset > 1000000) throw UsageError("--offset must be at most 1000000");
     if (raw.snippet_bytes < 16) throw UsageError("--snippet-size must be at least 16");
+    if (raw.repeat == 0 || raw.repeat > 1000) throw UsageError("--repeat must be between 1 and 1000");
 
     std::string text;
     for (const auto& w : raw.words) {
@@ -78,11 +114,23 @@ SearchConfig parse_command_line(int argc, char** argv) {
         text += w;
     }
     c.db_path = raw.db;
-    c.queries.push_back(QueryInfo{"1", std::move(text)});
+    if (!raw.words.empty()) c.queries.push_back(QueryInfo{"1", std::move(text), {}});
+    c.queries_file = raw.queries;
     c.run.search.count = raw.count;
     c.run.search.offset = raw.offset;
     c.run.snippet_bytes = raw.snippet_bytes;
+    c.format = parse_output_format(raw.format);
     c.color = parse_color_choice(raw.color);
+    c.run_file = raw.run;
+    c.stats_file = raw.stats;
+    c.repeat = raw.repeat;
+    c.filters.sources = raw.sources;
+    c.filters.categories = raw.categories;
+    c.filters.date_from = filter_date(raw.date_from, "--date-from");
+    c.filters.date_to = filter_date(raw.date_to, "--date-to");
+    if (!c.filters.date_from.empty() && !c.filters.date_to.empty() && c.filters.date_to < c.filters.date_from.substr(0, c.filters.date_to.size())) {
+        throw UsageError("--date-to " + raw.date_to + " is before --date-from " + raw.date_from);
+    }
     return c;
 }
 

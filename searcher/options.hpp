@@ -1,8 +1,10 @@
-/// fahras-search's command line: Boost.Program_options fills RawOptions; validate() turns it
-/// into a SearchConfig of ready objects or throws UsageError.
+/// fahras-search's command line: Boost.Program_options fills RawOptions; validation turns it
+/// into a SearchConfig of ready values or throws UsageError (exit 2).
 #pragma once
 
+#include "common/output/printer.hpp"
 #include "common/output/style.hpp"
+#include "common/search/filters.hpp"
 #include "common/search/search_run.hpp"
 
 #include <optional>
@@ -13,9 +15,15 @@ namespace fahras::searcher {
 
 struct SearchConfig {
     std::string db_path;
-    std::vector<QueryInfo> queries;
+    std::vector<QueryInfo> queries; ///< the command-line query (empty with --queries)
+    std::string queries_file;       ///< --queries FILE, "-" for stdin
     RunOptions run;
+    FilterSpec filters;
+    OutputFormat format = OutputFormat::Text;
     ColorChoice color = ColorChoice::Auto;
+    std::string run_file;   ///< --run FILE: also write a TREC run there
+    std::string stats_file; ///< --stats FILE: per-query timings as JSON
+    std::size_t repeat = 1; ///< passes over the queries (output from the first only)
     std::optional<int> exit_now; ///< --help / --version were handled
 };
 

@@ -19,3 +19,9 @@ add_test(NAME cli.contract
             ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
 
 add_test(NAME readme.commands COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/readme_test.sh ${PROJECT_SOURCE_DIR})
+
+# fahras-search end to end: formats, colour, batch, paging, filters, --stats/--run, exit codes,
+# searching during indexing (tests/search_cli.sh).
+add_test(NAME cli.search
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/search_cli.sh ${FAHRAS_INDEX} ${FAHRAS_SEARCH}
+            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/search-cli-work)

@@ -4,6 +4,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace fahras;
@@ -45,4 +51,142 @@ TEST_CASE("long text is cut at word boundaries with an ellipsis", "[snippet]") {
     CHECK(s.text.substr(s.highlights[0].start, s.highlights[0].end - s.highlights[0].start) == "الطاقة");
     // The window starts at the sentence that holds the match.
     CHECK(s.text.find("ومنها") == kEllipsis.size());
+}
+
+namespace {
+
+std::string snippet_for(const std::string& query, const std::string& body, std::size_t size = 500) {
+    const Analyzer analyzer;
+    const Snippeter snippeter(analyzer, parse_query(query, analyzer).highlight);
+    return marked(snippeter.make(body, size));
+}
+
+} // namespace
+
+TEST_CASE("snippet highlights: one row per rule", "[snippet]") {
+    // clang-format off
+    const auto [query, body, expected] = GENERATE(table<std::string, std::string, std::string>({
+        // clitics: و + ال, ب + ال, ل + ل, attached pronoun suffix
+        {"الكويت",   "وقعت قطر والكويت اتفاقية",                  "وقعت قطر [والكويت] اتفاقية"},
+        {"الطاقة",   "يعمل بالطاقة الشمسية",                      "يعمل [بالطاقة] الشمسية"},
+        {"الاستثمار", "جهاز قطر للاستثمار في الخارج",              "جهاز قطر [للاستثمار] في الخارج"},
+        // diacritics and hamza forms in the original, plain query
+        {"الشعر",    "إِنَّ الشِّعْرَ العَرَبِيَّ بَاقٍ",               "إِنَّ [الشِّعْرَ] العَرَبِيَّ بَاقٍ"},
+        {"الاسعار",  "ارتفعت الأَسْعَارُ اليوم",                    "ارتفعت [الأَسْعَارُ] اليوم"},
+        {"ايران",    "زيارة إلى إيران",                            "زيارة إلى [إيران]"},
+        // tatweel inside the word stays inside the highlight
+        {"كتاب",     "هذا كـــتـــاب جديد",                        "هذا [كـــتـــاب] جديد"},
+        // a diacritized query, plain text
+        {"الشِّعْرُ", "الشعر العربي",                              "[الشعر] العربي"},
+        // a phrase is one unit; its words alone are not highlighted
+        {"\"كأس العالم\"", "كأس الخليج ثم كأس العالم في العالم", "كأس الخليج ثم [كأس العالم] في العالم"},
+        // =word: only that exact form
+        {"=الكويت",  "الكويت والكويت",                             "[الكويت] والكويت"},
+        // prefix*: every word starting with it (exact form or stem)
+        {"برمج*",    "البرمجيات الحرة وبرمجيات أخرى",               "[البرمجيات] الحرة [وبرمجيات] أخرى"},
+        // excluded words are not highlighted
+        {"قطر -الكويت", "قطر والكويت",                             "[قطر] والكويت"},
+        // stop words beside other words are not highlighted
+        {"الحرة في الجامعات", "البرمجيات الحرة في الجامعات",       "البرمجيات [الحرة] في [الجامعات]"},
+        // Latin words and digits, any case
+        {"cnn 2022", "المنامة (CNN) حتى العام 2022",               "المنامة ([CNN]) حتى العام [2022]"},
+    }));
+    // clang-format on
+    CAPTURE(query);
+    CHECK(snippet_for(query, body) == expected);
+}
+
+TEST_CASE("snippets at the start and at the end of a body", "[snippet]") {
+    std::string filler;
+    for (int i = 0; i < 30; ++i) filler += " كلام عام عن الأخبار";
+    // A match in the first word: no leading ellipsis, cut at the end.
+    const std::string start = snippet_for("قطر", "قطر تفوز" + filler + ".", 60);
+    CHECK(start.rfind("[قطر] تفوز", 0) == 0);
+    CHECK(start.size() > kEllipsis.size());
+    CHECK(start.substr(start.size() - kEllipsis.size()) == kEllipsis);
+    // A match in the last word: leading ellipsis, the final full stop kept, no trailing one.
+    const std::string end = snippet_for("الكويت", "بداية" + filler + ". وفازت الكويت.", 60);
+    CHECK(end.rfind(kEllipsis, 0) == 0);
+    CHECK(end.substr(end.size() - std::string("[الكويت].").size()) == "[الكويت].");
+    // The window starts at the sentence of the match ("وفازت"), not in the middle of the filler.
+    CHECK(end.find("وفازت") == kEllipsis.size());
+}
+
+TEST_CASE("snippets prefer the window with more distinct query words", "[snippet]") {
+    std::string filler;
+    for (int i = 0; i < 20; ++i) filler += " كلام عام عن الأخبار.";
+    const std::string body = "قطر وحدها" + filler + " قطر والكويت معا." + filler;
+    const std::string s = snippet_for("قطر الكويت", body, 80);
+    CHECK(s.find("[قطر] [والكويت]") != std::string::npos);
+}
+
+TEST_CASE("snippet size: --snippet-size bounds the text, lines become one", "[snippet]") {
+    std::string body;
+    for (int i = 0; i < 50; ++i) body += "سطر فيه كلام\nعن قطر\tوغيرها ";
+    const Analyzer analyzer;
+    const Snippeter snippeter(analyzer, parse_query("قطر", analyzer).highlight);
+    for (const std::size_t size : {16, 40, 100, 240, 1000}) {
+        const Snippet s = snippeter.make(body, size);
+        CAPTURE(size);
+        CHECK(s.text.size() <= size + 2 * kEllipsis.size());
+        CHECK(s.text.find_first_of("\n\t\r") == std::string::npos);
+        for (const Highlight& h : s.highlights) CHECK(s.text.substr(h.start, h.end - h.start) == "قطر");
+    }
+}
+
+TEST_CASE("snippets of empty or match-less text", "[snippet]") {
+    CHECK(snippet_for("قطر", "") == "");
+    CHECK(snippet_for("قطر", "...!!") == "");
+    CHECK(snippet_for("قطر", "لا شيء هنا") == "لا شيء هنا");
+}
+
+TEST_CASE("title highlighting covers the whole title", "[snippet]") {
+    const Analyzer analyzer;
+    const Snippeter snippeter(analyzer, parse_query("اتفاقية الكويت", analyzer).highlight);
+    CHECK(marked(snippeter.highlight_all("اتفاقية تجارية بين قطر والكويت")) == "[اتفاقية] تجارية بين قطر [والكويت]");
+}
+
+// Parity: the snippeter's fast path (tokens filtered by letter sets before normalizing) must
+// mark exactly the tokens whose analyzed stem is the query's, for every word of the fixtures.
+TEST_CASE("snippet matching agrees with Analyzer::analyze on every fixture word", "[snippet][parity]") {
+    const Analyzer analyzer;
+    for (const char* file : {"mini.jsonl", "search.jsonl"}) {
+        std::ifstream in(test::data_path(file));
+        std::string line;
+        while (std::getline(in, line)) {
+            const auto doc = nlohmann::json::parse(line);
+            const std::string text = doc.value("title", "") + "\n" + doc.value("body", "");
+            std::vector<AnalyzedToken> tokens;
+            analyzer.analyze(text, tokens);
+            std::set<std::string> stems;
+            for (const auto& t : tokens) stems.insert(t.stem);
+            for (const std::string& stem : stems) {
+                HighlightTerms terms;
+                terms.stems.insert(stem);
+                const Snippet s = Snippeter(analyzer, terms).highlight_all(text);
+                std::vector<Highlight> expected;
+                for (const auto& t : tokens) {
+                    if (t.stem == stem) expected.push_back({t.token.begin, t.token.end});
+                }
+                CAPTURE(file, stem);
+                CHECK(s.highlights == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("two windows when one cannot show every query word", "[snippet]") {
+    std::string filler;
+    for (int i = 0; i < 20; ++i) filler += " كلام عام عن الأخبار.";
+    const std::string body = "فازت الكويت أمس." + filler + " وخسرت قطر اليوم.";
+    const std::string s = snippet_for("قطر الكويت", body, 120);
+    CAPTURE(s);
+    CHECK(s.find("[الكويت] أمس.") != std::string::npos);
+    CHECK(s.find("[الكويت]") < s.find("[قطر]")); // in text order
+    CHECK(s.find(std::string(kEllipsis) + " ") != std::string::npos);
+    CHECK(s.find("وخسرت [قطر] اليوم.") != std::string::npos);
+    CHECK(s.size() <= 120 + 2 * kEllipsis.size() + 2 + 8); // (8: the two brackets of each highlight)
+    // With one query word, one window.
+    const std::string one = snippet_for("قطر", body, 120);
+    CHECK(one.find(std::string(kEllipsis) + " ") == std::string::npos);
 }

@@ -8,50 +8,24 @@ namespace {
 
 enum class Sign { None, Plus, Minus };
 
-struct Clause {
-    Sign sign = Sign::None;
-    bool title = false;
-    bool exact = false;
-    bool phrase = false;
-    std::string text;
+/// How a parsed piece takes part in the sequence around it.
+enum class Kind {
+    Empty,    ///< nothing to search (punctuation, an empty phrase)
+    Ranked,   ///< OR-ed with the other ranked parts: more matches rank higher
+    Required, ///< AND-ed: every match must have it
+    Excluded, ///< AND_NOT-ed
 };
 
-// Splits the query into clauses. A quote that is never closed runs to the end of the query
-// (the documented fallback for unbalanced quotes).
-std::vector<Clause> split(std::string_view q) {
-    std::vector<Clause> out;
-    std::size_t i = 0;
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-    while (i < q.size()) {
-        while (i < q.size() && is_space(q[i])) ++i;
-        if (i >= q.size()) break;
-        Clause c;
-        if (q[i] == '-' || q[i] == '+') {
-            c.sign = q[i] == '-' ? Sign::Minus : Sign::Plus;
-            ++i;
-        }
-        if (q.substr(i, 6) == "title:") {
-            c.title = true;
-            i += 6;
-        }
-        if (i < q.size() && q[i] == '=') {
-            c.exact = true;
-            ++i;
-        }
-        if (i < q.size() && q[i] == '"') {
-            c.phrase = true;
-            const std::size_t close = q.find('"', i + 1);
-            const std::size_t end = close == std::string_view::npos ? q.size() : close;
-            c.text = q.substr(i + 1, end - i - 1);
-            i = close == std::string_view::npos ? q.size() : close + 1;
-        } else {
-            const std::size_t start = i;
-            while (i < q.size() && !is_space(q[i])) ++i;
-            c.text = q.substr(start, i - start);
-        }
-        out.push_back(std::move(c));
-    }
-    return out;
+struct Part {
+    Xapian::Query query;
+    Kind kind = Kind::Empty;
+    bool stop = false; ///< a ranked part made only of stop words (dropped if there is more)
+};
+
+// Control characters (C0 and DEL) are spaces: a tab or a stray \x01 separates words.
+bool is_space(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f;
 }
 
 std::string prefixed(std::string_view prefix, std::string_view term) {
@@ -59,6 +33,321 @@ std::string prefixed(std::string_view prefix, std::string_view term) {
     t += term;
     return t;
 }
+
+std::size_t count_chars(std::string_view s) {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
+// The ranked branch (Sign::None, plain words): how one query word becomes Xapian terms. Its
+// weighting (BM25, synonyms, stop words) belongs to the ranking work of the analysis issue;
+// this is the one place where a ranked word turns into terms.
+Xapian::Query ranked_word(const AnalyzedToken& t, bool title) {
+    return Xapian::Query(prefixed(title ? prefix::title_stem : prefix::stem, t.stem));
+}
+
+class Parser {
+  public:
+    Parser(std::string_view q, const Analyzer& analyzer, HighlightTerms& highlight)
+        : q_(q), analyzer_(analyzer), highlight_(highlight) {}
+
+    Part parse() {
+        Part p = sequence(0, false, false);
+        // Stop words are highlighted only when the query is made of them (they were searched).
+        if (p.stop) highlight_.stems.insert(stop_stems_.begin(), stop_stems_.end());
+        return p;
+    }
+
+  private:
+    void skip_space() {
+        while (i_ < q_.size() && is_space(q_[i_])) ++i_;
+    }
+    [[nodiscard]] bool at_end() {
+        skip_space();
+        return i_ >= q_.size();
+    }
+    // OR / AND as a whole word (upper case, Latin): an operator.
+    [[nodiscard]] bool at_keyword(std::string_view kw) {
+        skip_space();
+        if (q_.substr(i_, kw.size()) != kw) return false;
+        const std::size_t j = i_ + kw.size();
+        return j >= q_.size() || is_space(q_[j]) || q_[j] == '(' || q_[j] == '"';
+    }
+    [[nodiscard]] bool at_operator() { return at_keyword("OR") || at_keyword("AND"); }
+    void skip_operators() {
+        while (at_operator()) i_ += q_[i_] == 'O' ? 2 : 3;
+    }
+    [[nodiscard]] bool at_close() { return at_end() || q_[i_] == ')'; }
+
+    Part sequence(std::size_t depth, bool in_group, bool negated) {
+        if (depth > kMaxQueryDepth) {
+            throw QueryError("parentheses nested more than " + std::to_string(kMaxQueryDepth) + " deep");
+        }
+        std::vector<Xapian::Query> ranked;    // OR-ed
+        std::vector<Xapian::Query> stop_only; // ranked parts of only stop words (used if nothing else)
+        std::vector<Xapian::Query> required;  // AND-ed
+        std::vector<Xapian::Query> excluded;  // AND_NOT-ed
+        while (!at_end()) {
+            if (q_[i_] == ')') {
+                ++i_;
+                if (in_group) break;
+                continue; // a stray ")" is ignored
+            }
+            if (at_operator()) { // OR/AND with nothing before it
+                skip_operators();
+                continue;
+            }
+            Part p = expr(depth, negated);
+            switch (p.kind) {
+            case Kind::Empty:
+                break;
+            case Kind::Ranked:
+                (p.stop ? stop_only : ranked).push_back(std::move(p.query));
+                break;
+            case Kind::Required:
+                required.push_back(std::move(p.query));
+                break;
+            case Kind::Excluded:
+                excluded.push_back(std::move(p.query));
+                break;
+            }
+        }
+
+        // Stop words only count when the query has nothing else (a query of only في still works).
+        const bool only_stop = ranked.empty() && required.empty() && !stop_only.empty();
+        if (only_stop) ranked = std::move(stop_only);
+        Part out;
+        if (ranked.empty() && required.empty()) {
+            if (!excluded.empty()) {
+                throw QueryError(
+                    depth == 0 ? "query has only exclusions; add a word to search for"
+                               : "a group in parentheses has only exclusions"
+                );
+            }
+            return out;
+        }
+        Xapian::Query ranked_q(Xapian::Query::OP_OR, ranked.begin(), ranked.end());
+        if (!required.empty()) {
+            Xapian::Query required_q(Xapian::Query::OP_AND, required.begin(), required.end());
+            out.query = ranked.empty() ? required_q
+                                       : Xapian::Query(Xapian::Query::OP_AND_MAYBE, required_q, ranked_q);
+            out.kind = Kind::Required;
+        } else {
+            out.query = ranked_q;
+            out.kind = Kind::Ranked;
+            out.stop = only_stop;
+        }
+        if (!excluded.empty()) {
+            out.query = Xapian::Query(
+                Xapian::Query::OP_AND_NOT,
+                out.query,
+                Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end())
+            );
+        }
+        return out;
+    }
+
+    Part expr(std::size_t depth, bool negated) {
+        Part left = and_expr(depth, negated);
+        while (at_keyword("OR")) {
+            skip_operators();
+            if (at_close()) break; // a trailing OR is ignored
+            left = either(std::move(left), and_expr(depth, negated));
+        }
+        return left;
+    }
+
+    Part and_expr(std::size_t depth, bool negated) {
+        Part left = unary(depth, negated);
+        while (at_keyword("AND")) {
+            i_ += 3;
+            if (at_keyword("OR")) break; // "a AND OR b": the AND is ignored
+            skip_operators();
+            if (at_close()) break;
+            left = both(std::move(left), unary(depth, negated));
+        }
+        return left;
+    }
+
+    static Part either(Part a, Part b) {
+        if (a.kind == Kind::Empty) return b;
+        if (b.kind == Kind::Empty) return a;
+        if (a.kind == Kind::Excluded || b.kind == Kind::Excluded) {
+            throw QueryError("an excluded word (-word) cannot be a side of OR");
+        }
+        Part out;
+        out.query = Xapian::Query(Xapian::Query::OP_OR, a.query, b.query);
+        out.kind = a.kind == Kind::Required || b.kind == Kind::Required ? Kind::Required : Kind::Ranked;
+        out.stop = a.stop && b.stop;
+        return out;
+    }
+
+    static Part both(Part a, Part b) {
+        if (a.kind == Kind::Empty) return b;
+        if (b.kind == Kind::Empty) return a;
+        Part out;
+        if (a.kind == Kind::Excluded && b.kind == Kind::Excluded) {
+            out.query = Xapian::Query(Xapian::Query::OP_OR, a.query, b.query);
+            out.kind = Kind::Excluded;
+        } else if (a.kind == Kind::Excluded || b.kind == Kind::Excluded) {
+            const bool a_out = a.kind == Kind::Excluded;
+            out.query = Xapian::Query(Xapian::Query::OP_AND_NOT, a_out ? b.query : a.query, a_out ? a.query : b.query);
+            out.kind = Kind::Required;
+        } else {
+            out.query = Xapian::Query(Xapian::Query::OP_AND, a.query, b.query);
+            out.kind = Kind::Required;
+        }
+        return out;
+    }
+
+    Part unary(std::size_t depth, bool negated) {
+        skip_space();
+        Sign sign = Sign::None;
+        // A sign counts only when something follows it directly ("- word" is not an exclusion).
+        if (i_ + 1 < q_.size() && (q_[i_] == '-' || q_[i_] == '+') && !is_space(q_[i_ + 1])) {
+            sign = q_[i_] == '-' ? Sign::Minus : Sign::Plus;
+            ++i_;
+        }
+        Part p = primary(depth, negated != (sign == Sign::Minus), sign);
+        if (p.kind == Kind::Empty || p.kind == Kind::Excluded) return p;
+        if (sign == Sign::Minus) p.kind = Kind::Excluded;
+        if (sign == Sign::Plus) p.kind = Kind::Required;
+        if (sign != Sign::None) p.stop = false; // an explicit sign keeps even a stop word
+        return p;
+    }
+
+    Part primary(std::size_t depth, bool negated, Sign sign) {
+        if (q_[i_] == '(') {
+            ++i_;
+            return sequence(depth + 1, true, negated);
+        }
+        bool title = false;
+        if (q_.substr(i_, 6) == "title:" && i_ + 6 < q_.size() && !is_space(q_[i_ + 6])) {
+            title = true;
+            i_ += 6;
+        }
+        bool exact = false;
+        if (i_ < q_.size() && q_[i_] == '=') {
+            exact = true;
+            ++i_;
+        }
+        if (i_ < q_.size() && q_[i_] == '"') {
+            // A quote that is never closed runs to the end of the query.
+            const std::size_t close = q_.find('"', i_ + 1);
+            const std::size_t end = close == std::string_view::npos ? q_.size() : close;
+            const std::string_view text = q_.substr(i_ + 1, end - i_ - 1);
+            i_ = close == std::string_view::npos ? q_.size() : close + 1;
+            return atom(text, {.title = title, .exact = true, .phrase = true}, negated, sign);
+        }
+        const std::size_t start = i_;
+        while (i_ < q_.size() && !is_space(q_[i_]) && q_[i_] != '(' && q_[i_] != ')') ++i_;
+        std::string_view text = q_.substr(start, i_ - start);
+        bool wildcard = false;
+        while (!text.empty() && text.back() == '*') {
+            wildcard = true;
+            text.remove_suffix(1);
+        }
+        return atom(text, {.title = title, .exact = exact, .wildcard = wildcard}, negated, sign);
+    }
+
+    struct AtomFlags {
+        bool title = false;
+        bool exact = false;
+        bool phrase = false;
+        bool wildcard = false;
+    };
+
+    Part atom(std::string_view text, AtomFlags f, bool negated, Sign sign) {
+        tokens_.clear();
+        analyzer_.analyze(text, tokens_);
+        words_ += tokens_.size();
+        if (words_ > kMaxQueryWords) {
+            throw QueryError("query has more than " + std::to_string(kMaxQueryWords) + " words");
+        }
+        Part out;
+        if (tokens_.empty()) return out;
+        const std::string_view exact_prefix = f.title ? prefix::title : prefix::exact;
+        const std::string_view stem_prefix = f.title ? prefix::title_stem : prefix::stem;
+
+        if (f.phrase && tokens_.size() > 1) {
+            std::vector<Xapian::Query> seq;
+            std::vector<std::string> exacts;
+            for (const auto& t : tokens_) {
+                seq.emplace_back(prefixed(exact_prefix, t.exact));
+                exacts.push_back(t.exact);
+            }
+            out.query = Xapian::Query(
+                Xapian::Query::OP_PHRASE, seq.begin(), seq.end(), static_cast<Xapian::termcount>(seq.size())
+            );
+            out.kind = Kind::Required;
+            if (!negated) highlight_.phrases.push_back(std::move(exacts));
+            return out;
+        }
+
+        std::vector<Xapian::Query> parts;
+        bool all_stop = true;
+        for (std::size_t k = 0; k < tokens_.size(); ++k) {
+            const AnalyzedToken& t = tokens_[k];
+            if (!t.stop) all_stop = false;
+            if (f.wildcard && k + 1 == tokens_.size()) {
+                parts.push_back(wildcard(t.exact, exact_prefix, stem_prefix));
+                all_stop = false;
+                if (!negated) highlight_.prefixes.insert(t.exact);
+            } else if (f.exact || f.phrase) {
+                parts.emplace_back(prefixed(exact_prefix, t.exact));
+                if (!negated) highlight_.exacts.insert(t.exact);
+            } else {
+                parts.push_back(ranked_word(t, f.title));
+                if (negated) continue;
+                (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
+            }
+        }
+        // A word that analyzed to several tokens (كوفيد-19) needs all of them when required or
+        // excluded, any of them when ranked.
+        const bool required = f.exact || f.phrase || f.title;
+        if (required || sign != Sign::None) {
+            out.query = Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+        } else {
+            out.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+        }
+        out.kind = required ? Kind::Required : Kind::Ranked;
+        out.stop = !required && all_stop;
+        return out;
+    }
+
+    // pre*: terms of the exact and the stem lists that start with the normalized prefix, the
+    // most frequent kMaxWildcardExpansion of each, as one synonym (a document is not counted
+    // twice for having both a matching form and its stem).
+    static Xapian::Query wildcard(const std::string& normalized, std::string_view exact_prefix, std::string_view stem_prefix) {
+        if (count_chars(normalized) < 2) {
+            throw QueryError("wildcard '" + normalized + "*' needs at least 2 letters before the *");
+        }
+        const Xapian::Query exact(
+            Xapian::Query::OP_WILDCARD,
+            prefixed(exact_prefix, normalized),
+            kMaxWildcardExpansion,
+            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+            Xapian::Query::OP_SYNONYM
+        );
+        const Xapian::Query stem(
+            Xapian::Query::OP_WILDCARD,
+            prefixed(stem_prefix, normalized),
+            kMaxWildcardExpansion,
+            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+            Xapian::Query::OP_SYNONYM
+        );
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, exact, stem);
+    }
+
+    std::string_view q_;
+    std::size_t i_ = 0;
+    const Analyzer& analyzer_;
+    HighlightTerms& highlight_;
+    std::vector<AnalyzedToken> tokens_;
+    std::set<std::string> stop_stems_; ///< stems of ranked stop words (highlighted if searched)
+    std::size_t words_ = 0;
+};
 
 } // namespace
 
@@ -71,92 +360,26 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
     const std::string repaired = utf8::repair(text, replaced); // invalid bytes never reach Xapian
 
     ParsedQuery parsed;
-    std::vector<Xapian::Query> ranked;   // OR-ed
-    std::vector<Xapian::Query> stop_only; // ranked words that are stop words (used if nothing else)
-    std::vector<Xapian::Query> required; // AND-ed
-    std::vector<Xapian::Query> excluded; // AND_NOT-ed
-    std::vector<AnalyzedToken> tokens;
-    std::size_t words = 0;
-
-    for (const Clause& clause : split(repaired)) {
-        tokens.clear();
-        analyzer.analyze(clause.text, tokens);
-        words += tokens.size();
-        if (words > kMaxQueryWords) {
-            throw QueryError("query has more than " + std::to_string(kMaxQueryWords) + " words");
-        }
-        if (tokens.empty()) continue;
-        const bool positive = clause.sign != Sign::Minus;
-
-        std::vector<Xapian::Query> parts;
-        bool all_stop = true;
-        if (clause.phrase && tokens.size() > 1) {
-            std::vector<Xapian::Query> seq;
-            std::vector<std::string> exacts;
-            for (const auto& t : tokens) {
-                seq.emplace_back(prefixed(clause.title ? prefix::title : prefix::exact, t.exact));
-                exacts.push_back(t.exact);
-            }
-            parts.emplace_back(Xapian::Query::OP_PHRASE, seq.begin(), seq.end(), static_cast<Xapian::termcount>(seq.size()));
-            all_stop = false;
-            if (positive) parsed.highlight.phrases.push_back(std::move(exacts));
-        } else {
-            for (const auto& t : tokens) {
-                if (!t.stop) all_stop = false;
-                if (clause.exact || clause.phrase) {
-                    parts.emplace_back(prefixed(clause.title ? prefix::title : prefix::exact, t.exact));
-                    if (positive) parsed.highlight.exacts.insert(t.exact);
-                } else {
-                    parts.emplace_back(prefixed(clause.title ? prefix::title_stem : prefix::stem, t.stem));
-                    if (positive) parsed.highlight.stems.insert(t.stem);
-                }
-            }
-        }
-        // A clause that analyzed to several words (e.g. "co-operation") needs all of them when
-        // required or excluded, any of them when ranked.
-        switch (clause.sign) {
-        case Sign::Minus:
-            excluded.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
-            break;
-        case Sign::Plus:
-            required.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
-            break;
-        case Sign::None:
-            if (clause.phrase || clause.exact || clause.title) {
-                required.emplace_back(Xapian::Query::OP_AND, parts.begin(), parts.end());
-            } else {
-                for (auto& p : parts) {
-                    (all_stop ? stop_only : ranked).push_back(std::move(p));
-                }
-            }
-            break;
-        }
-    }
-
-    // Stop words only count when the query has nothing else (a query of only في still works).
-    if (ranked.empty() && required.empty()) ranked = std::move(stop_only);
-
-    Xapian::Query query;
-    Xapian::Query ranked_q(Xapian::Query::OP_OR, ranked.begin(), ranked.end());
-    if (!required.empty()) {
-        Xapian::Query required_q(Xapian::Query::OP_AND, required.begin(), required.end());
-        query = ranked.empty() ? required_q : Xapian::Query(Xapian::Query::OP_AND_MAYBE, required_q, ranked_q);
-    } else if (!ranked.empty()) {
-        query = ranked_q;
-    } else if (!excluded.empty()) {
-        throw QueryError("query has only exclusions; add a word to search for");
-    } else {
-        throw QueryError("query has no words to search for");
-    }
-    if (!excluded.empty()) {
-        query = Xapian::Query(
-            Xapian::Query::OP_AND_NOT,
-            query,
-            Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end())
-        );
-    }
-    parsed.query = std::move(query);
+    Parser parser(repaired, analyzer, parsed.highlight);
+    Part part = parser.parse();
+    if (part.kind == Kind::Empty) throw QueryError("query has no words to search for");
+    parsed.query = std::move(part.query);
     return parsed;
+}
+
+std::string display_query(std::string_view text, std::size_t max_bytes) {
+    std::size_t replaced = 0;
+    std::string out = utf8::repair(text.substr(0, std::min(text.size(), max_bytes + 4)), replaced);
+    for (char& c : out) {
+        if (is_space(c)) c = ' ';
+    }
+    if (text.size() > max_bytes) {
+        std::size_t cut = std::min(max_bytes, out.size());
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out.resize(cut);
+        out += "\xE2\x80\xA6";
+    }
+    return out;
 }
 
 } // namespace fahras

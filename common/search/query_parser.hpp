@@ -1,14 +1,33 @@
 /// The query parser: our own small grammar, analyzed by the same Analyzer as the index, turned
-/// into a Xapian::Query. Documented for users in docs/query.md.
+/// into a Xapian::Query. Documented for users, with Arabic examples, in docs/query.md.
 ///
 ///   word            ranked: stem match (Z terms); documents with more of the words rank higher
 ///   "two words"     phrase of normalized exact forms (diacritics and hamza forms ignored)
 ///   =word           exact normalized form only (no stemming)
-///   title:word      the word in the title (also title:"a phrase", title:=word)
-///   -word  -"..."   exclude documents with it
-///   +word           require it
+///   pre*            any word starting with pre (exact forms and stems; at most
+///                   kMaxWildcardExpansion of the most frequent terms)
+///   title:word      the word in the title (also title:"a phrase", title:=word, title:pre*)
+///   -word  -"..."   exclude documents with it          +word  require it
+///   a OR b          either (binds tighter than the juxtaposition of words)
+///   a AND b         both (binds tighter than OR)
+///   ( ... )         grouping; -( ... ) excludes the group, +( ... ) requires it
 ///
-/// Stop words are dropped from ranked words unless the query has nothing else.
+/// Grammar (juxtaposition is the loosest, as in web search engines: كورونا لقاح OR مصل means
+/// كورونا and (لقاح or مصل)):
+///
+///   sequence := expr*
+///   expr     := and_expr ( "OR" and_expr )*
+///   and_expr := unary ( "AND" unary )*
+///   unary    := [ "-" | "+" ] primary
+///   primary  := "(" sequence [ ")" ] | [ "title:" ] ( '"' words [ '"' ] | "=" word | word[*] )
+///
+/// In a sequence, ranked parts are OR-ed (more matched words rank higher), required parts
+/// (phrases, =word, title:, +word, AND, a group holding any of these) are AND-ed, and excluded
+/// parts are removed. Stop words are dropped from ranked words unless the query has nothing else.
+///
+/// Documented fallbacks, never errors: a quote or parenthesis that is never closed runs to the
+/// end of the query; a stray ")" is ignored; OR/AND with nothing on one side is ignored; a quote
+/// inside a word (بـ"أخطاء") is punctuation, not a phrase; control characters are spaces.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
@@ -23,18 +42,22 @@
 namespace fahras {
 
 /// Thrown for a query that cannot be run; the message names the problem (the caller names the
-/// query).
+/// query, see display_query()).
 class QueryError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
 
-/// What to highlight for a query: the stems and exact forms it searches, and its phrases.
+/// What to highlight for a query: the stems and exact forms it searches, its phrases and the
+/// prefixes of its wildcards (all normalized).
 struct HighlightTerms {
-    std::set<std::string> stems;                 ///< from ranked/required words
-    std::set<std::string> exacts;                ///< from =word
+    std::set<std::string> stems;                   ///< from ranked/required words
+    std::set<std::string> exacts;                  ///< from =word
     std::vector<std::vector<std::string>> phrases; ///< exact-form sequences
-    [[nodiscard]] bool empty() const { return stems.empty() && exacts.empty() && phrases.empty(); }
+    std::set<std::string> prefixes;                ///< from pre*
+    [[nodiscard]] bool empty() const {
+        return stems.empty() && exacts.empty() && phrases.empty() && prefixes.empty();
+    }
 };
 
 struct ParsedQuery {
@@ -46,9 +69,19 @@ struct ParsedQuery {
 inline constexpr std::size_t kMaxQueryBytes = 64 * 1024;
 /// Most words a query may have.
 inline constexpr std::size_t kMaxQueryWords = 1024;
+/// Deepest nesting of parentheses.
+inline constexpr std::size_t kMaxQueryDepth = 32;
+/// A wildcard expands to at most this many terms (the most frequent ones) per term list.
+inline constexpr Xapian::termcount kMaxWildcardExpansion = 128;
+/// Shortest wildcard prefix, in bytes of its normalized form (one Arabic letter is 2 bytes).
+inline constexpr std::size_t kMinWildcardPrefixBytes = 2;
 
 /// Parses `text`. Throws QueryError for a query with nothing to search (empty, only
 /// exclusions, only punctuation) or over the limits above.
 [[nodiscard]] ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer);
+
+/// The query as it should appear in a message: control characters shown as spaces and long
+/// queries cut (at a character boundary) after about `max_bytes` bytes with "…".
+[[nodiscard]] std::string display_query(std::string_view text, std::size_t max_bytes = 120);
 
 } // namespace fahras

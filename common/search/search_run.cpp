@@ -1,44 +1,158 @@
 #include "common/search/search_run.hpp"
 
+#include "common/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <istream>
 
 namespace fahras {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+std::string describe(const QueryInfo& q) {
+    std::string out = "query ";
+    if (!q.where.file.empty()) out += q.qid + " ";
+    out += "'" + display_query(q.text) + "'";
+    return out;
+}
+
+} // namespace
 
 RunSummary run_queries(
     Searcher& searcher,
     const std::vector<QueryInfo>& queries,
     const RunOptions& options,
     Printer& printer,
-    Diagnostics& diagnostics
+    Diagnostics& diagnostics,
+    PassTimings* timings
 ) {
-    using Clock = std::chrono::steady_clock;
     const auto run_started = Clock::now();
+    const bool snippets = printer.wants_snippets();
     RunSummary summary;
+    const Snippet no_snippet;
     for (const QueryInfo& q : queries) {
         ++summary.queries;
         const auto started = Clock::now();
+        Results results;
         ParsedQuery parsed;
         try {
             parsed = parse_query(q.text, searcher.analyzer());
+            results = searcher.search(parsed.query, options.search);
         } catch (const QueryError& e) {
-            diagnostics.error(SourceLocation{}, "query '" + q.text + "': " + e.what());
+            diagnostics.error(q.where, describe(q) + ": " + e.what());
+            printer.error(q, e.what());
+            ++summary.errors;
+            continue;
+        } catch (const Error& e) {
+            diagnostics.error(q.where, describe(q) + ": " + e.what());
+            printer.error(q, e.what());
             ++summary.errors;
             continue;
         }
-        const Results results = searcher.search(parsed.query, options.search);
         printer.begin(q);
-        const Snippeter snippeter(searcher.analyzer(), parsed.highlight, searcher.highlight_weights(parsed.highlight));
-        for (const Hit& hit : results.hits) {
-            printer.hit(q, hit, snippeter.highlight_all(hit.doc.title), snippeter.make(hit.doc.body, options.snippet_bytes));
+        double snippet_ms = 0;
+        if (snippets && !results.hits.empty()) {
+            const auto snippet_started = Clock::now();
+            const Snippeter snippeter(
+                searcher.analyzer(), parsed.highlight, searcher.highlight_weights(parsed.highlight)
+            );
+            snippet_ms += ms_since(snippet_started);
+            for (const Hit& hit : results.hits) {
+                const auto t = Clock::now();
+                const Snippet title = snippeter.highlight_all(hit.doc.title);
+                const Snippet body = snippeter.make(hit.doc.body, options.snippet_bytes);
+                snippet_ms += ms_since(t);
+                printer.hit(q, hit, title, body);
+            }
+        } else {
+            for (const Hit& hit : results.hits) printer.hit(q, hit, no_snippet, no_snippet);
         }
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        const double ms = ms_since(started);
         printer.end(q, results, ms);
         summary.hits += results.hits.size();
         if (!results.hits.empty()) ++summary.queries_with_hits;
+        if (timings != nullptr) {
+            timings->query_ms.push_back(ms);
+            timings->estimated.emplace_back(q.qid, results.estimated);
+            timings->snippet_ms += snippet_ms;
+        }
     }
-    summary.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - run_started).count();
+    summary.elapsed_ms = ms_since(run_started);
     printer.finish(summary);
     return summary;
+}
+
+std::vector<QueryInfo> read_queries(std::istream& in, const std::string& name) {
+    std::vector<QueryInfo> out;
+    std::string line;
+    std::uint64_t number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        QueryInfo q;
+        q.where = SourceLocation{name, number};
+        const auto tab = line.find('\t');
+        if (tab == std::string::npos) {
+            q.qid = std::to_string(number);
+            q.text = line;
+        } else {
+            q.qid = line.substr(0, tab);
+            q.text = line.substr(tab + 1);
+            const auto first = q.qid.find_first_not_of(' ');
+            q.qid = first == std::string::npos ? std::string() : q.qid.substr(first, q.qid.find_last_not_of(' ') - first + 1);
+            if (q.qid.empty()) q.qid = std::to_string(number);
+        }
+        out.push_back(std::move(q));
+    }
+    if (in.bad()) throw Error(name + ": read error");
+    return out;
+}
+
+std::string stats_json(const std::vector<PassTimings>& passes, double batch_wall_ms) {
+    using nlohmann::json;
+    // Same definitions as shared/bench/peers/common.py write_stats().
+    auto summarize = [](std::vector<double> v) -> json {
+        if (v.empty()) return nullptr;
+        std::sort(v.begin(), v.end());
+        double sum = 0;
+        for (const double x : v) sum += x;
+        const std::size_t n = v.size();
+        const auto p95 = static_cast<std::size_t>(std::lround(0.95 * static_cast<double>(n - 1)));
+        return {{"n", n}, {"mean", sum / static_cast<double>(n)}, {"p50", v[n / 2]}, {"p95", v[std::min(n - 1, p95)]}, {"max", v.back()}};
+    };
+    json d;
+    d["queries"] = passes.empty() ? 0 : passes.front().query_ms.size();
+    d["first_pass"] = passes.empty() ? json(nullptr) : summarize(passes.front().query_ms);
+    std::vector<double> warm;
+    double snippet_ms = 0;
+    std::size_t timed = 0;
+    for (std::size_t i = 1; i < passes.size(); ++i) {
+        warm.insert(warm.end(), passes[i].query_ms.begin(), passes[i].query_ms.end());
+    }
+    for (const auto& p : passes) {
+        snippet_ms += p.snippet_ms;
+        timed += p.query_ms.size();
+    }
+    d["warm"] = summarize(warm);
+    json hits = json::object();
+    if (!passes.empty()) {
+        for (const auto& [qid, n] : passes.front().estimated) hits[qid] = n;
+    }
+    d["hits"] = std::move(hits);
+    d["passes"] = passes.size();
+    d["batch_wall_ms"] = batch_wall_ms;
+    d["snippet_ms_mean"] = timed == 0 ? 0.0 : snippet_ms / static_cast<double>(timed);
+    return d.dump(1, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace fahras

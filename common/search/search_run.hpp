@@ -7,6 +7,9 @@
 #include "common/util/diagnostics.hpp"
 
 #include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace fahras {
@@ -16,14 +19,32 @@ struct RunOptions {
     std::size_t snippet_bytes = 240; ///< about this many bytes of body text per hit
 };
 
-/// Runs every query; a query that cannot be parsed is reported to `diagnostics` (naming the
-/// query) and counted in RunSummary::errors, and the others still run.
+/// What one pass over the queries measured, for --stats (bench/search-latency.sh).
+struct PassTimings {
+    std::vector<double> query_ms; ///< per query that ran: parse + search + snippets + printing
+    std::vector<std::pair<std::string, Xapian::doccount>> estimated; ///< qid → matches
+    double snippet_ms = 0;        ///< of which making snippets (title and body)
+};
+
+/// Runs every query; a query that cannot be parsed or run is reported to `diagnostics`
+/// (naming its qid, its line in the batch file and the query) and to the printer's error(),
+/// counted in RunSummary::errors, and the others still run. `timings` may be null.
 RunSummary run_queries(
     Searcher& searcher,
     const std::vector<QueryInfo>& queries,
     const RunOptions& options,
     Printer& printer,
-    Diagnostics& diagnostics
+    Diagnostics& diagnostics,
+    PassTimings* timings = nullptr
 );
+
+/// Reads a batch of queries, one a line: `qid<TAB>query`, or a bare query (its qid is then its
+/// line number). Blank lines are skipped; a trailing CR is dropped. `name` is the file name
+/// used in messages ("-" for stdin).
+[[nodiscard]] std::vector<QueryInfo> read_queries(std::istream& in, const std::string& name);
+
+/// The --stats JSON of the peer benchmark (shared/bench/README.md): {"queries":N,
+/// "first_pass":{n,mean,p50,p95,max},"warm":{...}|null,"hits":{qid:n}, ...} plus our extras.
+[[nodiscard]] std::string stats_json(const std::vector<PassTimings>& passes, double batch_wall_ms);
 
 } // namespace fahras

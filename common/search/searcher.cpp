@@ -11,19 +11,40 @@
 namespace fahras {
 namespace {
 
+// A writer that commits while we open (or read the metadata) can discard the revision being
+// read: then try again at the newest commit, a few times (each retry follows a new commit).
+constexpr int kOpenAttempts = 10;
+
 Xapian::Database open_database(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error(path + ": no such database");
-    try {
-        return Xapian::Database(path);
-    } catch (const Xapian::Error& e) {
-        throw Error(path + ": cannot open database: " + e.get_description());
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return Xapian::Database(path);
+        } catch (const Xapian::DatabaseModifiedError& e) {
+            if (attempt == kOpenAttempts) throw Error(path + ": cannot open database: " + e.get_description());
+        } catch (const Xapian::Error& e) {
+            throw Error(path + ": cannot open database: " + e.get_description());
+        }
     }
 }
 
-AnalyzerConfig read_analyzer(const Xapian::Database& db, const std::string& path) {
-    const std::string schema = db.get_metadata(std::string(metadata::schema_version));
-    const std::string analyzer = db.get_metadata(std::string(metadata::analyzer));
+std::string read_metadata(Xapian::Database& db, std::string_view key, const std::string& path) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return db.get_metadata(std::string(key));
+        } catch (const Xapian::DatabaseModifiedError& e) {
+            if (attempt == kOpenAttempts) throw Error(path + ": cannot read metadata: " + e.get_description());
+            db.reopen();
+        } catch (const Xapian::Error& e) {
+            throw Error(path + ": cannot read metadata: " + e.get_description());
+        }
+    }
+}
+
+AnalyzerConfig read_analyzer(Xapian::Database& db, const std::string& path) {
+    const std::string schema = read_metadata(db, metadata::schema_version, path);
+    const std::string analyzer = read_metadata(db, metadata::analyzer, path);
     if (schema.empty() || analyzer.empty()) {
         throw Error(path + ": not a fahras database (no " + std::string(metadata::schema_version) + " metadata)");
     }
@@ -95,7 +116,18 @@ Results Searcher::search(const Xapian::Query& query, const SearchOptions& option
     return results;
 }
 
-std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) const {
+std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) {
+    try {
+        return weights_of(terms);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        db_.reopen(); // a writer committed meanwhile (see search())
+        return weights_of(terms);
+    } catch (const Xapian::Error& e) {
+        throw Error(path_ + ": reading term statistics failed: " + e.get_description());
+    }
+}
+
+std::map<std::string, double> Searcher::weights_of(const HighlightTerms& terms) const {
     std::map<std::string, double> weights;
     const double n = static_cast<double>(std::max<Xapian::doccount>(db_.get_doccount(), 1));
     auto idf = [&](const std::string& term) {

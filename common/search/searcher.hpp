@@ -49,9 +49,11 @@ class Searcher {
     [[nodiscard]] Results search(const Xapian::Query& query, const SearchOptions& options);
 
     /// IDF-like weights of the terms to highlight, for choosing snippet windows.
-    [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms) const;
+    [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
 
   private:
+    [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms) const;
+
     std::string path_;
     Xapian::Database db_;
     Analyzer analyzer_;

@@ -1,64 +1,195 @@
 #include "common/search/snippet.hpp"
 
-#include "common/util/utf8.hpp"
+#include "common/analysis/normalizer.hpp"
+#include "common/analysis/tokenizer.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <set>
+#include <optional>
 
 namespace fahras {
 namespace {
 
 // A sentence starts after one of these (Latin and Arabic full stop, question and exclamation
-// marks, the Urdu full stop, and line breaks).
-bool ends_sentence(std::string_view text, std::size_t end_of_gap_search_begin, std::size_t token_begin) {
-    const std::string_view gap = text.substr(end_of_gap_search_begin, token_begin - end_of_gap_search_begin);
+// marks, the Urdu full stop, and line breaks) in the gap before a token.
+bool ends_sentence(std::string_view gap) {
     for (const std::string_view mark : {".", "!", "?", "\n", "\xD8\x9F" /* ؟ */, "\xDB\x94" /* ۔ */}) {
         if (gap.find(mark) != std::string_view::npos) return true;
     }
     return false;
 }
 
+// The set of "letters" of a UTF-8 string as 64 bits: bit (b & 63) for every ASCII byte and
+// every continuation byte b. The Arabic letters U+0621–U+064A all get distinct bits (their
+// second bytes are A1–BF and 80–8A), so a word lacking a letter of a stem shows it cheaply;
+// elsewhere bits collide, which only lets more tokens through to the exact test.
+std::uint64_t letter_mask(std::string_view s) {
+    std::uint64_t m = 0;
+    for (const char c : s) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x80 || (b & 0xC0) == 0x80) m |= std::uint64_t{1} << (b & 63);
+    }
+    return m;
+}
+
+// The letter set of an *original* token, folded the way the normalizer folds (أ إ آ → ا,
+// ؤ → و, ئ ى → ي, ة → ه, A–Z → a–z), so that it holds the letter set of the token's normalized
+// form. Marks and tatweel only add bits (a superset is safe: it lets a token through to the
+// exact test). Returns nullopt for a token with a character outside ASCII and U+0621–U+065F:
+// such a token (presentation forms, Persian letters, other scripts) is always normalized.
+std::optional<std::uint64_t> raw_letter_mask(std::string_view s) {
+    constexpr auto bit = [](unsigned b) { return std::uint64_t{1} << (b & 63); };
+    std::uint64_t m = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if (b < 0x80) {
+            m |= bit(static_cast<unsigned>(std::tolower(b)));
+            continue;
+        }
+        if (i + 1 >= s.size()) return std::nullopt;
+        const auto t = static_cast<unsigned char>(s[++i]);
+        if (!((b == 0xD8 && t >= 0xA1 && t <= 0xBF) || (b == 0xD9 && t >= 0x80 && t <= 0x9F))) return std::nullopt;
+        m |= bit(t);
+    }
+    // The normalizer's folds within that range: the folded letter's bit joins the set.
+    if ((m & (bit(0xA2) | bit(0xA3) | bit(0xA5))) != 0) m |= bit(0xA7); // آ أ إ → ا
+    if ((m & bit(0xA4)) != 0) m |= bit(0x88);                           // ؤ → و
+    if ((m & (bit(0xA6) | bit(0x89))) != 0) m |= bit(0x8A);             // ئ ى → ي
+    if ((m & bit(0xA9)) != 0) m |= bit(0x87);                           // ة → ه
+    return m;
+}
+
 } // namespace
 
 Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights)
-    : analyzer_(analyzer), terms_(std::move(terms)), weights_(std::move(weights)) {}
+    : analyzer_(analyzer),
+      stem_within_exact_(
+          analyzer.config().stemmer == StemmerKind::Light10 || analyzer.config().stemmer == StemmerKind::None
+      ) {
+    for (const auto& s : terms.stems) add_key(stem_keys_, s, weights);
+    for (const auto& e : terms.exacts) add_key(exact_keys_, e, weights);
+    for (const auto& phrase : terms.phrases) {
+        for (const auto& e : phrase) add_key(phrase_keys_, e, weights);
+    }
+    for (const auto& p : terms.prefixes) add_key(prefix_keys_, p, weights);
+    phrases_ = std::move(terms.phrases);
+    for (const auto* keys : {&stem_keys_, &prefix_keys_}) {
+        for (const auto& [text, key] : *keys) stem_filters_.push_back(key.letters);
+    }
+    if (stem_within_exact_) {
+        for (const auto* keys : {&stem_keys_, &prefix_keys_, &exact_keys_, &phrase_keys_}) {
+            for (const auto& [text, key] : *keys) token_filters_.push_back(key.letters);
+        }
+    }
+}
 
-std::vector<Snippeter::Match> Snippeter::find_matches(const std::vector<AnalyzedToken>& tokens) const {
-    std::vector<Match> out;
-    std::vector<int> group(tokens.size(), -1);
-    std::vector<std::string> phrase_key(tokens.size());
+int Snippeter::add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights) {
+    const auto [it, added] = keys.emplace(key, Key{static_cast<int>(weights_.size()), letter_mask(key)});
+    if (added) {
+        const auto w = weights.find(key);
+        weights_.push_back(w == weights.end() ? 1.0 : w->second);
+    }
+    return it->second.id;
+}
+
+// Tokenizes `text` and analyzes each token with the Analyzer's own stages, as
+// Analyzer::analyze does (tests/snippet_test.cpp checks the two agree), then looks up what each
+// token matches. Analysis of the hits' stored text is the main cost of a snippet, so the stem
+// (the dearest stage) is only computed for a token that has every letter of some query stem or
+// prefix: a light10 stem is the word minus affixes, so it cannot hold a letter the word lacks.
+void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
+    spans_.clear();
+    tokenize(text, spans_);
+    out.clear();
+    out.reserve(spans_.size());
+    const bool keep_exacts = !phrases_.empty();
+    std::size_t kept = 0;
+    for (const Token& span : spans_) {
+        Tok t{span.begin, span.end, -1, -1};
+        // Most tokens have no letter set of any key: they match nothing, and their normalized
+        // form is never needed (not even for a phrase: a phrase word has its own letter set).
+        if (stem_within_exact_) {
+            bool candidate = false;
+            if (const auto have = raw_letter_mask(span.view(text))) {
+                for (const std::uint64_t need : token_filters_) {
+                    if ((need & ~*have) == 0) {
+                        candidate = true;
+                        break;
+                    }
+                }
+            } else {
+                candidate = true;
+            }
+            if (!candidate) {
+                // A token with letters has a non-empty normalized form: it is kept (as
+                // Analyzer::analyze keeps it), only its form is not worked out.
+                out.push_back(t);
+                if (keep_exacts) {
+                    if (exacts_.size() <= kept) exacts_.emplace_back();
+                    exacts_[kept].clear();
+                }
+                ++kept;
+                continue;
+            }
+        }
+        exact_.clear();
+        normalize_append(span.view(text), exact_);
+        if (exact_.empty()) continue; // only marks: the analyzer drops it too
+        if (const auto ex = exact_keys_.find(exact_); ex != exact_keys_.end()) t.key = ex->second.id;
+        if (t.key < 0 && !stem_filters_.empty()) {
+            bool worth = !stem_within_exact_;
+            if (!worth) {
+                const std::uint64_t have = letter_mask(exact_);
+                for (const std::uint64_t need : stem_filters_) {
+                    if ((need & ~have) == 0) {
+                        worth = true;
+                        break;
+                    }
+                }
+            }
+            if (worth) {
+                const std::string stem = analyzer_.stem(exact_);
+                if (const auto it = stem_keys_.find(stem); it != stem_keys_.end()) {
+                    t.key = it->second.id;
+                } else {
+                    for (const auto& [p, key] : prefix_keys_) {
+                        if (exact_.starts_with(p) || stem.starts_with(p)) {
+                            t.key = key.id;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        out.push_back(t);
+        if (keep_exacts) {
+            if (exacts_.size() <= kept) exacts_.emplace_back();
+            exacts_[kept].assign(exact_); // reuses the string's storage from earlier calls
+        }
+        ++kept;
+    }
+    // Phrases: runs of tokens whose exact forms are the phrase's words, in order. Each
+    // occurrence is one group, highlighted as one unit.
     int next_group = 0;
-    for (const auto& phrase : terms_.phrases) {
-        if (phrase.empty() || phrase.size() > tokens.size()) continue;
-        for (std::size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
+    for (const auto& phrase : phrases_) {
+        if (phrase.empty() || phrase.size() > out.size()) continue;
+        for (std::size_t i = 0; i + phrase.size() <= out.size(); ++i) {
             bool hit = true;
-            for (std::size_t k = 0; k < phrase.size() && hit; ++k) hit = tokens[i + k].exact == phrase[k];
+            for (std::size_t k = 0; k < phrase.size() && hit; ++k) hit = exacts_[i + k] == phrase[k];
             if (!hit) continue;
             for (std::size_t k = 0; k < phrase.size(); ++k) {
-                group[i + k] = next_group;
-                phrase_key[i + k] = phrase[k];
+                out[i + k].group = next_group;
+                out[i + k].key = phrase_keys_.at(phrase[k]).id;
             }
             ++next_group;
             i += phrase.size() - 1;
         }
     }
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (group[i] >= 0) {
-            out.push_back(Match{i, group[i], phrase_key[i]});
-        } else if (terms_.stems.count(tokens[i].stem) != 0) {
-            out.push_back(Match{i, -1, tokens[i].stem});
-        } else if (terms_.exacts.count(tokens[i].exact) != 0) {
-            out.push_back(Match{i, -1, tokens[i].exact});
-        }
-    }
-    return out;
 }
 
 Snippet Snippeter::render(
     std::string_view text,
-    const std::vector<AnalyzedToken>& tokens,
-    const std::vector<Match>& matches,
+    const std::vector<Tok>& toks,
     std::size_t begin,
     std::size_t end,
     bool cut_end
@@ -75,91 +206,158 @@ Snippet Snippeter::render(
     if (cut_end) s.text += kEllipsis;
 
     int last_group = -1;
-    for (const Match& m : matches) {
-        const Token& t = tokens[m.token].token;
-        if (t.begin < begin || t.end > end) continue;
-        Highlight h{static_cast<std::uint32_t>(t.begin - begin + shift), static_cast<std::uint32_t>(t.end - begin + shift)};
+    for (const Tok& t : toks) {
+        if (t.key < 0 || t.begin < begin || t.end > end) continue;
+        const Highlight h{
+            static_cast<std::uint32_t>(t.begin - begin + shift), static_cast<std::uint32_t>(t.end - begin + shift)
+        };
         // Tokens of one phrase occurrence become one highlight, spaces and all.
-        if (m.group >= 0 && m.group == last_group && !s.highlights.empty()) {
+        if (t.group >= 0 && t.group == last_group && !s.highlights.empty()) {
             s.highlights.back().end = h.end;
         } else {
             s.highlights.push_back(h);
         }
-        last_group = m.group;
+        last_group = t.group;
     }
     return s;
 }
 
 Snippet Snippeter::highlight_all(std::string_view text) const {
-    std::vector<AnalyzedToken> tokens;
-    analyzer_.analyze(text, tokens);
-    return render(text, tokens, find_matches(tokens), 0, text.size(), false);
+    std::vector<Tok> toks;
+    analyze(text, toks);
+    return render(text, toks, 0, text.size(), false);
 }
 
 Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
-    std::vector<AnalyzedToken> tokens;
-    analyzer_.analyze(text, tokens);
-    if (tokens.empty()) return Snippet{};
-    const std::vector<Match> matches = find_matches(tokens);
+    std::vector<Tok> toks;
+    analyze(text, toks);
+    if (toks.empty()) return Snippet{};
+    std::vector<std::size_t> matches; // indices of matching tokens, in order
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+        if (toks[i].key >= 0) matches.push_back(i);
+    }
 
-    // The window [first token, last token] that fits in max_bytes, starting at token `first`.
-    auto window_end = [&](std::size_t first) {
+    // The last token of the window that starts at token `first` and fits in `size` bytes.
+    auto window_end = [&](std::size_t first, std::size_t size) {
         std::size_t last = first;
-        while (last + 1 < tokens.size() && tokens[last + 1].token.end - tokens[first].token.begin <= max_bytes) ++last;
+        while (last + 1 < toks.size() && toks[last + 1].end - toks[first].begin <= size) ++last;
         return last;
     };
-    auto weight = [&](const std::string& key) {
-        const auto it = weights_.find(key);
-        return it == weights_.end() ? 1.0 : it->second;
-    };
     auto sentence_start = [&](std::size_t i) {
-        return i == 0 || ends_sentence(text, tokens[i - 1].token.end, tokens[i].token.begin);
+        return i == 0 || ends_sentence(text.substr(toks[i - 1].end, toks[i].begin - toks[i - 1].end));
     };
 
-    // Candidate starts: each match, and up to a third of a window before it (preferring a
-    // sentence start there, else a few words of context).
-    std::size_t best_first = 0;
-    double best_score = -1;
-    for (const Match& anchor : matches) {
-        const std::size_t a = anchor.token;
-        std::size_t first = a;
-        std::size_t context_first = a;
-        bool found_sentence = false;
-        while (first > 0 && tokens[a].token.end - tokens[first - 1].token.begin <= max_bytes / 3) {
-            --first;
-            if (context_first + 4 > a && !found_sentence) context_first = first;
-            if (sentence_start(first)) {
-                found_sentence = true;
-                break;
+    struct Window {
+        std::size_t first = 0;
+        std::size_t last = 0;
+        double score = -1;
+        std::vector<char> keys; ///< which keys it holds
+    };
+    // The best window of `size` bytes. Candidates start at each match, moved back by up to a
+    // third of a window to a sentence start if there is one (else by a few words of context).
+    // A window scores the weight of each distinct key it holds, a tenth for repeats, half more
+    // for phrase words, and a bonus for starting a sentence. Keys in `known` score nothing and
+    // windows that overlap tokens [avoid_first, avoid_last] are skipped (for a second window).
+    auto best = [&](std::size_t size, const std::vector<char>* known, std::size_t avoid_first, std::size_t avoid_last) {
+        Window out;
+        std::size_t previous_start = toks.size();
+        std::vector<char> seen(weights_.size());
+        for (const std::size_t a : matches) {
+            std::size_t first = a;
+            std::size_t context_first = a;
+            bool found_sentence = sentence_start(a);
+            while (!found_sentence && first > 0 && toks[a].end - toks[first - 1].begin <= size / 3) {
+                --first;
+                if (context_first + 4 > a) context_first = first;
+                found_sentence = sentence_start(first);
+            }
+            const std::size_t start = found_sentence || first == 0 ? first : context_first;
+            if (start == previous_start) continue;
+            previous_start = start;
+            const std::size_t last = window_end(start, size);
+            if (known != nullptr && start <= avoid_last && last >= avoid_first) continue;
+            const auto m0 = static_cast<std::size_t>(std::lower_bound(matches.begin(), matches.end(), start) - matches.begin());
+            std::fill(seen.begin(), seen.end(), 0);
+            double score = found_sentence || start == 0 ? 0.25 : 0.0;
+            for (std::size_t k = m0; k < matches.size() && matches[k] <= last; ++k) {
+                const Tok& t = toks[matches[k]];
+                const auto key = static_cast<std::size_t>(t.key);
+                const double w = known != nullptr && (*known)[key] != 0 ? 0.0 : weights_[key];
+                score += seen[key] != 0 ? 0.1 * w : w;
+                seen[key] = 1;
+                if (t.group >= 0) score += 0.5 * w; // phrase occurrences count more
+            }
+            if (score > out.score) {
+                out = Window{start, last, score, seen};
             }
         }
-        const std::size_t start = found_sentence || first == 0 ? first : context_first;
-        const std::size_t last = window_end(start);
-        std::set<std::string> seen;
-        double score = found_sentence || start == 0 ? 0.25 : 0.0;
-        for (std::size_t k = 0; k < matches.size() && matches[k].token <= last; ++k) {
-            if (matches[k].token < start) continue;
-            const double w = weight(matches[k].key);
-            score += seen.insert(matches[k].key).second ? w : 0.1 * w;
-            if (matches[k].group >= 0) score += 0.5 * w; // phrase occurrences count more
+        return out;
+    };
+    auto count_keys = [](const std::vector<char>& keys) {
+        return static_cast<std::size_t>(std::count(keys.begin(), keys.end(), 1));
+    };
+    // [begin, end) of a window in bytes; at the end of the text, its closing punctuation too.
+    auto bytes = [&](std::size_t first, std::size_t last, std::size_t size) {
+        const std::size_t begin = first == 0 ? 0 : toks[first].begin;
+        std::size_t end = toks[last].end;
+        if (last + 1 == toks.size()) {
+            // Keep the final full stop of the text, not trailing spaces.
+            end = text.size();
+            while (end > toks[last].end && std::isspace(static_cast<unsigned char>(text[end - 1])) != 0) --end;
+            if (end - begin > size + 16) end = toks[last].end;
         }
-        if (score > best_score) {
-            best_score = score;
-            best_first = start;
+        return std::pair{begin, end};
+    };
+
+    Window one = best(max_bytes, nullptr, 0, 0);
+    if (matches.empty()) one = Window{0, window_end(0, max_bytes), 0, {}};
+
+    // Two windows of half the size, when the best single window misses query words that the
+    // text has elsewhere and the pair shows more of them ("…first part… second part…").
+    std::vector<char> all(weights_.size());
+    for (const std::size_t m : matches) all[static_cast<std::size_t>(toks[m].key)] = 1;
+    if (max_bytes >= 80 && count_keys(one.keys) < count_keys(all)) {
+        const Window a = best(max_bytes / 2, nullptr, 0, 0);
+        const Window b = best(max_bytes / 2, &a.keys, a.first, a.last);
+        // (two windows that touch would show an ellipsis where nothing is cut)
+        if (b.score > 0 && (b.first > a.last + 1 || a.first > b.last + 1)) {
+            std::vector<char> both = a.keys;
+            for (std::size_t k = 0; k < both.size(); ++k) both[k] = static_cast<char>(both[k] | b.keys[k]);
+            if (count_keys(both) > count_keys(one.keys)) {
+                const Window& w1 = a.first < b.first ? a : b;
+                const Window& w2 = a.first < b.first ? b : a;
+                const auto [b1, e1] = bytes(w1.first, w1.last, max_bytes / 2);
+                const auto [b2, e2] = bytes(w2.first, w2.last, max_bytes / 2);
+                Snippet s = render(text, toks, b1, e1, true);
+                const Snippet second = render(text, toks, b2, e2, w2.last + 1 < toks.size());
+                // "…A… B…": the second window's own leading ellipsis is dropped.
+                s.text += ' ';
+                const std::size_t shift = s.text.size() - kEllipsis.size();
+                s.text.append(second.text, kEllipsis.size());
+                for (const Highlight& h : second.highlights) {
+                    s.highlights.push_back({static_cast<std::uint32_t>(h.start + shift), static_cast<std::uint32_t>(h.end + shift)});
+                }
+                return s;
+            }
         }
     }
-    const std::size_t last = window_end(best_first);
-    const std::size_t begin = best_first == 0 ? 0 : tokens[best_first].token.begin;
-    std::size_t end = tokens[last].token.end;
-    const bool at_text_end = last + 1 == tokens.size();
-    if (at_text_end) {
-        // Keep the closing punctuation of the text (a final full stop), not trailing spaces.
-        end = text.size();
-        while (end > tokens[last].token.end && std::isspace(static_cast<unsigned char>(text[end - 1])) != 0) --end;
-        if (end - begin > max_bytes + 16) end = tokens[last].token.end;
+
+    std::size_t first = one.first;
+    const std::size_t last = one.last;
+    if (last + 1 == toks.size() && first > 0) {
+        // The window reaches the end of the text with room to spare: fill it with the text
+        // before, from the earliest sentence start that fits (else the earliest word that fits,
+        // unless the window already starts a sentence).
+        std::size_t k = first;
+        std::size_t sentence = sentence_start(first) ? first : toks.size();
+        while (k > 0 && toks[last].end - toks[k - 1].begin <= max_bytes) {
+            --k;
+            if (sentence_start(k)) sentence = k;
+        }
+        first = sentence < toks.size() ? sentence : k;
     }
-    Snippet s = render(text, tokens, matches, begin, end, !at_text_end);
-    return s;
+    const auto [begin, end] = bytes(first, last, max_bytes);
+    return render(text, toks, begin, end, last + 1 < toks.size());
 }
 
 } // namespace fahras

@@ -14,6 +14,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace fahras {
@@ -45,24 +47,38 @@ class Snippeter {
     [[nodiscard]] Snippet highlight_all(std::string_view text) const;
 
   private:
-    struct Match {
-        std::size_t token;  ///< index into the analyzed tokens
-        int group;          ///< phrase occurrence id (tokens of one phrase share it), -1 if none
-        std::string key;    ///< stem or exact form matched (for weights and distinct counting)
+    /// A token of the text being cut: its span, the key it matches and its phrase occurrence.
+    struct Tok {
+        std::uint32_t begin = 0;
+        std::uint32_t end = 0;
+        int key = -1;   ///< id of the stem, exact form or prefix it matches; -1: not a match
+        int group = -1; ///< phrase occurrence (tokens of one phrase share it), -1 if none
     };
-    std::vector<Match> find_matches(const std::vector<AnalyzedToken>& tokens) const;
-    Snippet render(
-        std::string_view text,
-        const std::vector<AnalyzedToken>& tokens,
-        const std::vector<Match>& matches,
-        std::size_t begin,
-        std::size_t end,
-        bool cut_end
-    ) const;
+    /// A key and the set of letters it uses (see letter_mask in snippet.cpp).
+    struct Key {
+        int id = -1;
+        std::uint64_t letters = 0;
+    };
+    void analyze(std::string_view text, std::vector<Tok>& out) const;
+    int add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights);
+    Snippet render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end) const;
 
     const Analyzer& analyzer_;
-    HighlightTerms terms_;
-    std::map<std::string, double> weights_;
+    std::map<std::string, Key> stem_keys_;   ///< query stem → key
+    std::map<std::string, Key> exact_keys_;  ///< =word → key
+    std::map<std::string, Key> phrase_keys_; ///< words of phrases → key (match only in a phrase)
+    std::map<std::string, Key> prefix_keys_; ///< pre* → key
+    std::vector<std::vector<std::string>> phrases_;
+    std::vector<double> weights_; ///< per key id
+    /// Letters a token must have (some key's letter set) for its stem to be worth computing.
+    std::vector<std::uint64_t> stem_filters_;
+    /// Letters a token must have (some key's letter set) to be normalized at all.
+    std::vector<std::uint64_t> token_filters_;
+    bool stem_within_exact_ = false; ///< the stemmer only removes letters (light10, none)
+    // Buffers reused from call to call.
+    mutable std::vector<Token> spans_;
+    mutable std::string exact_;
+    mutable std::vector<std::string> exacts_;
 };
 
 } // namespace fahras
