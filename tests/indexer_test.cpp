@@ -146,7 +146,8 @@ TEST_CASE("fields: date as a sortable value and date terms, source/category/url 
     const Xapian::Document f1 = db2.get_document(*db2.postlist_begin("Qf1"));
     CHECK(f1.get_value(slot::date) == "20180911");
     CHECK(db2.get_document(*db2.postlist_begin("Qf2")).get_value(slot::date) == "201702");
-    for (const char* term : {"XSOURCEantcorpus/skynews", "XCATinternationalnews", "Y2018", "M201809", "D20180911", "Y2017", "M201702"}) {
+    for (const char* term : {"XSOURCEantcorpus/skynews", "XCATinternationalnews", "Y2018", "M201809", "D20180911", "Y2017", "M201702",
+                             "Uhttps://example.org/f1", "Hexample.org"}) {
         INFO(term);
         CHECK(db2.get_termfreq(term) == 1);
     }
