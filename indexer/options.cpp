@@ -7,6 +7,8 @@
 
 #include <iostream>
 
+#include <unistd.h>
+
 namespace fahras::indexer {
 namespace po = boost::program_options;
 
@@ -21,15 +23,21 @@ struct RawOptions {
     std::string title_field = "title";
     std::string body_field = "body";
     std::string date_field = "date";
-    std::size_t commit_every = 10000;
+    std::size_t commit_every = fahras::IndexWriterOptions{}.commit_every;
+    std::size_t commit_postings = fahras::IndexWriterOptions{}.commit_postings;
     std::size_t max_body_bytes = 16u << 20;
+    unsigned threads = 0;
+    std::size_t batch = fahras::IndexConfig{}.batch_docs;
 };
 
 constexpr std::string_view kUsage = "Usage: fahras-index --db DB [OPTIONS] INPUT...\n\n"
                                     "Index Arabic documents into the Xapian database DB (created if missing).\n"
-                                    "INPUT is a JSON Lines file (plain, .gz, .bz2, .xz or .zst, found by\n"
-                                    "content), or - for standard input. Re-indexing a document with the same\n"
-                                    "id replaces it.\n\n"
+                                    "INPUT is a JSON Lines file, a MediaWiki XML dump, a plain-text file (one\n"
+                                    "document: first line = title), a folder (walked recursively; a text file's\n"
+                                    "id is its path in the folder), or - for standard input. Any of them may be\n"
+                                    "compressed with gzip, bzip2, xz or zstd (found by content). Re-indexing a\n"
+                                    "document with the same id replaces it; within one run the last one wins.\n\n"
+                                    "Progress is shown on a terminal (stderr), or anywhere with --progress.\n\n"
                                     "Exit status: 0 all indexed, 1 some records rejected (reported on stderr),\n"
                                     "2 the run could not do its job, 130 interrupted (committed).\n\n";
 
@@ -38,6 +46,10 @@ constexpr std::string_view kUsage = "Usage: fahras-index --db DB [OPTIONS] INPUT
 ParsedCommandLine parse_command_line(int argc, char** argv) {
     RawOptions raw;
     bool quiet = false;
+    bool compact = false;
+    bool sync_commits = false;
+    bool progress = false;
+    bool no_progress = false;
     po::options_description visible("Options");
     visible.add_options()
         ("help,h", "print this help and exit")
@@ -49,9 +61,16 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("title-field", po::value(&raw.title_field)->value_name("NAME"), "JSON field with the title (default title)")
         ("body-field", po::value(&raw.body_field)->value_name("NAME"), "JSON field with the text (default body)")
         ("date-field", po::value(&raw.date_field)->value_name("NAME"), "JSON field with the date yyyy-mm-dd (default date)")
-        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit every N documents (default 10000)")
+        ("threads,j", po::value(&raw.threads)->value_name("N"), "analysis threads (default: one per core)")
+        ("batch", po::value(&raw.batch)->value_name("N"), "documents per worker batch (default 64)")
+        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit every N documents (default 1000; 0 = no limit)")
+        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit every N term postings (default 400000)")
+        ("sync-commits", po::bool_switch(&sync_commits), "fsync every commit, not only the last (slower)")
         ("max-body-bytes", po::value(&raw.max_body_bytes)->value_name("N"), "cut longer bodies, with a warning (default 16 MiB)")
-        ("quiet,q", po::bool_switch(&quiet), "no summary line");
+        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search)")
+        ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
+        ("no-progress", po::bool_switch(&no_progress), "never show progress")
+        ("quiet,q", po::bool_switch(&quiet), "no summary line, no progress");
     po::options_description hidden;
     hidden.add_options()("input", po::value(&raw.inputs)->composing());
     po::options_description all;
@@ -89,6 +108,14 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     c.reader.date_field = raw.date_field;
     c.reader.max_body_bytes = raw.max_body_bytes;
     c.writer.commit_every = raw.commit_every;
+    c.writer.commit_postings = raw.commit_postings;
+    c.writer.sync_every_commit = sync_commits;
+    c.threads = raw.threads;
+    if (raw.batch == 0) throw UsageError("--batch must be positive");
+    c.batch_docs = raw.batch;
+    c.compact = compact;
+    if (progress && no_progress) throw UsageError("--progress and --no-progress contradict each other");
+    c.progress = progress || (!no_progress && !quiet && ::isatty(STDERR_FILENO) != 0);
     out.quiet = quiet;
     return out;
 }

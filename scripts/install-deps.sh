@@ -11,6 +11,7 @@ packages=(
     libboost-iostreams-dev                  # gzip/bzip2/xz/zstd input (links zlib, bz2, lzma, zstd)
     nlohmann-json3-dev                      # JSON Lines input and JSON output
     libexpat1-dev                           # streaming MediaWiki XML
+    zlib1g-dev libbz2-dev liblzma-dev libzstd-dev  # decoders for .gz/.bz2/.xz/.zst input, used directly
     catch2                                  # tests (Catch2 v2)
     zstd                                    # the bundled corpus is .zst (for people; fahras reads it itself)
 )

@@ -14,6 +14,20 @@ std::string DocumentBuilder::id_term(std::string_view id) {
     return term;
 }
 
+std::string DocumentBuilder::url_host(std::string_view url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    std::string_view rest = url.substr(scheme + 3);
+    rest = rest.substr(0, rest.find_first_of("/?#"));
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+    if (const auto colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
+        rest = rest.substr(0, colon);
+    }
+    std::string host(rest);
+    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return host;
+}
+
 std::string DocumentBuilder::sortable_date(std::string_view date) {
     std::string out;
     for (const char c : date) {
@@ -79,6 +93,10 @@ Xapian::Document DocumentBuilder::build(const Document& doc) {
     };
     if (!doc.source.empty()) add_term(xdoc, prefix::source, lower(doc.source), 0);
     if (!doc.category.empty()) add_term(xdoc, prefix::category, lower(doc.category), 0);
+    if (!doc.url.empty()) {
+        add_term(xdoc, prefix::url, doc.url, 0); // skipped when too long for a term; still stored
+        if (const std::string host = url_host(doc.url); !host.empty()) add_term(xdoc, prefix::host, host, 0);
+    }
     if (const std::string date = sortable_date(doc.date); !date.empty()) {
         xdoc.add_value(slot::date, date);
         add_term(xdoc, prefix::year, date.substr(0, 4), 0);

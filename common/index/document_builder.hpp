@@ -22,6 +22,9 @@ class DocumentBuilder {
     /// The unique id term of a document id.
     [[nodiscard]] static std::string id_term(std::string_view id);
 
+    /// The host of an absolute URL, lower-cased ("https://www.Example.org:8080/x" → "www.example.org").
+    [[nodiscard]] static std::string url_host(std::string_view url);
+
     /// "yyyymmdd" from "yyyy-mm-dd" (or "yyyy-mm", "yyyy"); empty when `date` is not a date.
     [[nodiscard]] static std::string sortable_date(std::string_view date);
 

@@ -4,12 +4,20 @@
 #include "common/util/error.hpp"
 #include "common/util/version.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace fahras {
 namespace {
 
-Xapian::WritableDatabase open_writable(const std::string& path) {
+Xapian::WritableDatabase open_writable(const std::string& path, bool sync) {
     try {
-        return Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        return Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN | (sync ? 0 : Xapian::DB_NO_SYNC));
     } catch (const Xapian::DatabaseLockError&) {
         throw Error(path + ": database is locked: another fahras-index is writing to it");
     } catch (const Xapian::Error& e) {
@@ -20,13 +28,14 @@ Xapian::WritableDatabase open_writable(const std::string& path) {
 } // namespace
 
 IndexWriter::IndexWriter(const std::string& path, const AnalyzerConfig& analyzer, IndexWriterOptions options)
-    : path_(path), db_(open_writable(path)), options_(options) {
+    : path_(path), db_(open_writable(path, options.sync_every_commit)), options_(options) {
     const std::string want_schema = std::to_string(kSchemaVersion);
     const std::string want_analyzer = analyzer.to_metadata();
     const std::string have_schema = db_.get_metadata(std::string(metadata::schema_version));
     const std::string have_analyzer = db_.get_metadata(std::string(metadata::analyzer));
+    started_empty_ = db_.get_doccount() == 0;
     if (have_schema.empty() && have_analyzer.empty()) {
-        if (db_.get_doccount() != 0) {
+        if (!started_empty_) {
             throw Error(path + ": not a fahras database (a Xapian database without fahras metadata)");
         }
         db_.set_metadata(std::string(metadata::schema_version), want_schema);
@@ -48,15 +57,35 @@ IndexWriter::IndexWriter(const std::string& path, const AnalyzerConfig& analyzer
     }
 }
 
-void IndexWriter::add(const std::string& id_term, const Xapian::Document& doc) {
+IndexWriter::Added IndexWriter::add(const std::string& id_term, const Xapian::Document& doc) {
+    Added how = Added::New;
     try {
-        if (db_.term_exists(id_term)) ++replaced_;
-        db_.replace_document(id_term, doc);
+        const bool first_time = seen_.insert(std::hash<std::string>{}(id_term)).second;
+        if (!first_time) {
+            db_.replace_document(id_term, doc);
+            how = Added::Duplicate;
+            ++duplicates_;
+        } else if (started_empty_) {
+            db_.add_document(doc);
+        } else {
+            // replace_document() returns the old document's id when it replaced one.
+            const Xapian::docid last = db_.get_lastdocid();
+            if (db_.replace_document(id_term, doc) <= last) {
+                how = Added::Replaced;
+                ++replaced_;
+            }
+        }
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": cannot add document: " + e.get_description());
     }
     ++added_;
-    if (options_.commit_every != 0 && ++since_commit_ >= options_.commit_every) commit();
+    ++since_commit_;
+    postings_since_commit_ += doc.termlist_count();
+    if ((options_.commit_every != 0 && since_commit_ >= options_.commit_every) ||
+        (options_.commit_postings != 0 && postings_since_commit_ >= options_.commit_postings)) {
+        commit();
+    }
+    return how;
 }
 
 void IndexWriter::commit() {
@@ -65,7 +94,56 @@ void IndexWriter::commit() {
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": commit failed: " + e.get_description());
     }
+    ++commits_;
     since_commit_ = 0;
+    postings_since_commit_ = 0;
+}
+
+void IndexWriter::close() {
+    try {
+        db_.close();
+    } catch (const Xapian::Error& e) {
+        throw Error(path_ + ": close failed: " + e.get_description());
+    }
+    if (!options_.sync_every_commit) sync_folder(path_);
+}
+
+void sync_folder(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    auto sync_one = [&](const fs::path& p, int flags) {
+        const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+        if (fd < 0) throw Error(p.string() + ": cannot open to sync: " + std::strerror(errno));
+        const int rc = ::fsync(fd);
+        const int saved = errno;
+        ::close(fd);
+        if (rc != 0) throw Error(p.string() + ": fsync failed: " + std::strerror(saved));
+    };
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+        if (entry.is_regular_file(ec)) sync_one(entry.path(), O_RDONLY);
+    }
+    sync_one(path, O_RDONLY | O_DIRECTORY);
+}
+
+void compact_database(const std::string& path) {
+    namespace fs = std::filesystem;
+    const std::string tmp = path + ".compacting";
+    const std::string old = path + ".before-compact";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    try {
+        Xapian::Database db(path);
+        db.compact(tmp);
+        sync_folder(tmp);
+    } catch (const Xapian::Error& e) {
+        fs::remove_all(tmp, ec);
+        throw Error(path + ": compaction failed: " + e.get_description());
+    }
+    // Swap: a crash between the two renames leaves both folders, named for what they are.
+    fs::remove_all(old, ec);
+    fs::rename(path, old);
+    fs::rename(tmp, path);
+    fs::remove_all(old, ec);
 }
 
 } // namespace fahras

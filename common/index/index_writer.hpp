@@ -1,7 +1,8 @@
 /// IndexWriter: RAII over Xapian::WritableDatabase. Documents are replaced by their unique id
-/// term, so a re-run adds no duplicates; commits are explicit, every `commit_every` documents
-/// and at the end, because WritableDatabase's destructor swallows commit errors. A run killed
-/// between commits leaves the database at its last commit.
+/// term, so a re-run adds no duplicates; commits are explicit, every `commit_every` documents or
+/// `commit_postings` term postings (whichever comes first) and at the end, because
+/// WritableDatabase's destructor swallows commit errors. A run killed between commits leaves
+/// the database at its last commit.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
@@ -9,12 +10,25 @@
 #include <xapian.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <unordered_set>
 
 namespace fahras {
 
 struct IndexWriterOptions {
-    std::size_t commit_every = 10000; ///< documents per commit (0: only at the end)
+    /// Documents per commit (0: no limit). Small batches are faster with Xapian 1.4: its
+    /// in-memory inverter is a std::map per term whose lookups miss the cache once it holds
+    /// hundreds of thousands of terms (measured in bench/index-throughput.sh; see docs/schema.md).
+    std::size_t commit_every = 1000;
+    /// Term postings (sum of distinct terms of the documents) per commit (0: no limit); bounds
+    /// memory whatever the document sizes. 400,000 is about 500 news articles.
+    std::size_t commit_postings = 400'000;
+    /// Make every commit durable (fsync) as it happens. By default the commits during the run
+    /// are not synced (Xapian's DB_NO_SYNC): a killed process loses nothing that was committed,
+    /// since the data is in the operating system's cache; only a power cut during the run could.
+    /// The final commit is always synced, file by file, before the run reports success.
+    bool sync_every_commit = false;
 };
 
 class IndexWriter {
@@ -24,23 +38,49 @@ class IndexWriter {
     /// analyses in one index silently breaks search.
     IndexWriter(const std::string& path, const AnalyzerConfig& analyzer, IndexWriterOptions options = {});
 
-    /// Adds or replaces the document whose id term is `id_term`.
-    void add(const std::string& id_term, const Xapian::Document& doc);
+    /// How add() placed a document.
+    enum class Added { New, Replaced, Duplicate };
+
+    /// Adds or replaces the document whose id term is `id_term` (which `doc` must contain).
+    /// Duplicate: the id was already added in this run (the last one wins).
+    Added add(const std::string& id_term, const Xapian::Document& doc);
     /// Commits now. Throws Error with Xapian's message on failure (disk full, …).
     void commit();
 
     [[nodiscard]] std::size_t added() const noexcept { return added_; }
     [[nodiscard]] std::size_t replaced() const noexcept { return replaced_; }
+    [[nodiscard]] std::size_t duplicates() const noexcept { return duplicates_; }
+    [[nodiscard]] std::size_t commits() const noexcept { return commits_; }
     [[nodiscard]] Xapian::doccount doc_count() const { return db_.get_doccount(); }
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    /// Closes the database (after a commit) and syncs its files to disk; the writer must not
+    /// be used afterwards.
+    void close();
 
   private:
     std::string path_;
     Xapian::WritableDatabase db_;
     IndexWriterOptions options_;
+    bool started_empty_ = false;
+    /// 64-bit hashes of the id terms added in this run. A hash not in the set is an id this
+    /// run has not seen, so in a database that started empty it can be added without the
+    /// unique-term lookup of replace_document(); a hash in the set (a real duplicate, or a
+    /// collision, about 1 in 10^7 for a million ids) takes the exact replace_document() path.
+    std::unordered_set<std::uint64_t> seen_;
     std::size_t added_ = 0;
     std::size_t replaced_ = 0;
+    std::size_t duplicates_ = 0;
     std::size_t since_commit_ = 0;
+    std::size_t postings_since_commit_ = 0;
+    std::size_t commits_ = 0;
 };
+
+/// fsyncs every file of the folder `path` and the folder itself. Throws Error on failure.
+void sync_folder(const std::string& path);
+
+/// Compacts the database at `path` in place with Xapian's compactor (smaller and faster to
+/// search): it is written next to it, then swapped in. Throws Error on failure (the original is
+/// then left as it was).
+void compact_database(const std::string& path);
 
 } // namespace fahras

@@ -3,56 +3,379 @@
 #include "common/index/document_builder.hpp"
 #include "common/util/error.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace fahras {
 
+std::vector<InputFile>
+expand_inputs(const std::vector<std::string>& paths, Diagnostics& diagnostics, std::size_t& failed) {
+    namespace fs = std::filesystem;
+    std::vector<InputFile> out;
+    for (const std::string& path : paths) {
+        std::error_code ec;
+        if (path == "-") {
+            out.push_back(InputFile{path, "stdin", 0});
+            continue;
+        }
+        if (fs::is_directory(path, ec)) {
+            std::vector<InputFile> files;
+            fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+            if (ec) {
+                diagnostics.error(SourceLocation{path, 0}, "cannot read folder: " + ec.message());
+                ++failed;
+                continue;
+            }
+            for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+                if (ec) break;
+                const std::string name = it->path().filename().string();
+                if (!name.empty() && name[0] == '.') {
+                    if (it->is_directory(ec)) it.disable_recursion_pending();
+                    continue;
+                }
+                if (!it->is_regular_file(ec)) continue;
+                files.push_back(InputFile{
+                    it->path().string(), it->path().lexically_relative(path).generic_string(), it->file_size(ec)});
+            }
+            if (ec) {
+                diagnostics.error(SourceLocation{path, 0}, "cannot read folder: " + ec.message());
+                ++failed;
+            }
+            std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) {
+                return a.text_id < b.text_id;
+            });
+            out.insert(out.end(), files.begin(), files.end());
+            continue;
+        }
+        const auto size = fs::file_size(path, ec);
+        out.push_back(InputFile{path, fs::path(path).lexically_normal().generic_string(), ec ? 0 : size});
+    }
+    return out;
+}
+
+namespace {
+
+struct Batch {
+    std::uint64_t seq = 0;
+    std::vector<Document> docs;
+    std::vector<Xapian::Document> built; ///< filled by a worker
+    std::uint64_t bytes_read = 0;        ///< raw input bytes read when the batch was cut (progress)
+};
+
+/// A small blocking queue with a capacity (back-pressure keeps memory flat) and a close().
+template <typename T>
+class BlockingQueue {
+  public:
+    explicit BlockingQueue(std::size_t capacity) : capacity_(capacity) {}
+    void push(T item) {
+        std::unique_lock lock(mutex_);
+        not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+        items_.push_back(std::move(item));
+        not_empty_.notify_one();
+    }
+    std::optional<T> pop() {
+        std::unique_lock lock(mutex_);
+        not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+        if (items_.empty()) return std::nullopt;
+        T item = std::move(items_.front());
+        items_.pop_front();
+        not_full_.notify_one();
+        return item;
+    }
+    void close() {
+        const std::lock_guard lock(mutex_);
+        closed_ = true;
+        not_empty_.notify_all();
+    }
+
+  private:
+    std::size_t capacity_;
+    std::deque<T> items_;
+    bool closed_ = false;
+    std::mutex mutex_;
+    std::condition_variable not_empty_, not_full_;
+};
+
+/// Batches in flight between the reader and the writer: the reader takes a slot before it cuts
+/// a batch and the writer gives it back once written, so memory stays flat when the writer is
+/// the slowest stage (it is: Xapian's single writer).
+class Slots {
+  public:
+    explicit Slots(std::size_t count) : free_(count) {}
+    /// False when cancelled.
+    bool acquire() {
+        std::unique_lock lock(mutex_);
+        freed_.wait(lock, [&] { return free_ > 0 || cancelled_; });
+        if (cancelled_) return false;
+        --free_;
+        return true;
+    }
+    void release() {
+        const std::lock_guard lock(mutex_);
+        ++free_;
+        freed_.notify_one();
+    }
+    void cancel() {
+        const std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        freed_.notify_all();
+    }
+
+  private:
+    std::size_t free_;
+    bool cancelled_ = false;
+    std::mutex mutex_;
+    std::condition_variable freed_;
+};
+
+/// Finished batches, handed to the writer in sequence order.
+class Reorder {
+  public:
+    void put(Batch batch) {
+        const std::lock_guard lock(mutex_);
+        const auto seq = batch.seq;
+        done_.emplace(seq, std::move(batch));
+        ready_.notify_all();
+    }
+    /// The batch `seq`, or nullopt once `total` is known and reached.
+    std::optional<Batch> take(std::uint64_t seq) {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return done_.count(seq) != 0 || (total_ && seq >= *total_); });
+        const auto it = done_.find(seq);
+        if (it == done_.end()) return std::nullopt;
+        Batch batch = std::move(it->second);
+        done_.erase(it);
+        return batch;
+    }
+    void set_total(std::uint64_t total) {
+        const std::lock_guard lock(mutex_);
+        total_ = total;
+        ready_.notify_all();
+    }
+
+  private:
+    std::map<std::uint64_t, Batch> done_;
+    std::optional<std::uint64_t> total_;
+    std::mutex mutex_;
+    std::condition_variable ready_;
+};
+
+std::string human_seconds(double s) {
+    char buf[32];
+    const auto t = static_cast<long>(s + 0.5);
+    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+    else std::snprintf(buf, sizeof buf, "%lds", t);
+    return buf;
+}
+
+} // namespace
+
 IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
-    const auto started = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
     IndexReport report;
     IndexWriter writer(config.db_path, config.analyzer, config.writer);
-    const Analyzer analyzer(config.analyzer);
-    DocumentBuilder builder(analyzer);
 
     auto stopped = [&] { return config.stop != nullptr && config.stop->load(std::memory_order_relaxed); };
 
-    for (const std::string& path : config.inputs) {
-        if (stopped()) break;
-        Input input;
+    const std::vector<InputFile> files = expand_inputs(config.inputs, diagnostics, report.failed_inputs);
+    std::uint64_t total_bytes = 0;
+    bool size_known = true;
+    for (const auto& f : files) {
+        total_bytes += f.size;
+        size_known = size_known && f.size != 0;
+    }
+
+    unsigned threads = config.threads != 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t batch_docs = std::max<std::size_t>(1, config.batch_docs);
+    BlockingQueue<Batch> work(2 * threads + 2);
+    Slots slots(2 * threads + 2);
+    Reorder finished;
+    std::atomic<bool> abort{false};
+    std::atomic<std::uint64_t> bytes_read{0};
+    std::exception_ptr reader_failure;
+
+    // The reader: inputs → documents → batches, in order.
+    std::thread reader_thread([&] {
+        std::uint64_t seq = 0;
         try {
-            input = open_input(path);
-        } catch (const Error& e) {
-            diagnostics.error(SourceLocation{path, 0}, e.what());
-            ++report.failed_inputs;
-            continue;
+            Batch batch;
+            std::size_t batch_bytes = 0;
+            std::uint64_t finished_bytes = 0;
+            auto flush = [&] {
+                if (batch.docs.empty()) return;
+                if (!slots.acquire()) {
+                    abort.store(true);
+                    return;
+                }
+                batch.seq = seq++;
+                batch.bytes_read = bytes_read.load();
+                work.push(std::move(batch));
+                batch = Batch{};
+                batch_bytes = 0;
+            };
+            for (const InputFile& file : files) {
+                if (stopped() || abort.load()) break;
+                Input input;
+                try {
+                    input = open_input(file.path);
+                } catch (const Error& e) {
+                    diagnostics.error(SourceLocation{}, e.what());
+                    ++report.failed_inputs;
+                    continue;
+                }
+                std::unique_ptr<DocumentReader> reader;
+                try {
+                    reader = make_reader(config.format, input, config.reader, diagnostics, file.text_id);
+                } catch (const Error& e) {
+                    diagnostics.error(SourceLocation{file.path, 0}, e.what());
+                    ++report.failed_inputs;
+                    continue;
+                }
+                while (!stopped() && !abort.load()) {
+                    std::optional<Document> doc = reader->next();
+                    if (!doc) break;
+                    batch_bytes += doc->body.size() + doc->title.size();
+                    batch.docs.push_back(std::move(*doc));
+                    bytes_read.store(finished_bytes + input.raw_bytes_read(), std::memory_order_relaxed);
+                    // A batch is a number of documents or about 1 MB of text, whichever first,
+                    // so that one huge page does not hold a worker while the others wait.
+                    if (batch.docs.size() >= batch_docs || batch_bytes >= (1u << 20)) flush();
+                }
+                const ReaderStats& stats = reader->stats();
+                report.rejected += stats.rejected;
+                report.generated_ids += stats.generated_ids;
+                report.repaired_utf8 += stats.repaired_utf8;
+                report.truncated += stats.truncated;
+                report.skipped += stats.skipped;
+                finished_bytes += input.raw_bytes_read();
+                bytes_read.store(finished_bytes, std::memory_order_relaxed);
+            }
+            flush();
+        } catch (...) {
+            reader_failure = std::current_exception();
         }
-        auto reader = make_reader(config.format, input, config.reader, diagnostics);
-        while (!stopped()) {
-            std::optional<Document> doc;
+        work.close();
+        finished.set_total(seq);
+    });
+
+    // The workers: one Analyzer and DocumentBuilder each (neither is thread-safe).
+    std::vector<std::thread> workers;
+    std::exception_ptr worker_failure;
+    std::mutex failure_mutex;
+    for (unsigned t = 0; t < threads; ++t) {
+        workers.emplace_back([&] {
             try {
-                doc = reader->next();
-            } catch (const std::exception& e) {
-                // A decompressor that throws: report, keep what was indexed, go to the next input.
-                diagnostics.error(SourceLocation{path, 0}, std::string("read failed: ") + e.what());
-                ++report.rejected;
+                const Analyzer analyzer(config.analyzer);
+                DocumentBuilder builder(analyzer);
+                while (auto batch = work.pop()) {
+                    batch->built.reserve(batch->docs.size());
+                    try {
+                        for (const Document& doc : batch->docs) batch->built.push_back(builder.build(doc));
+                    } catch (...) {
+                        // Hand the incomplete batch on: the writer stops at it.
+                        abort.store(true);
+                        const std::lock_guard lock(failure_mutex);
+                        if (!worker_failure) worker_failure = std::current_exception();
+                    }
+                    finished.put(std::move(*batch));
+                }
+            } catch (...) {
+                abort.store(true);
+                const std::lock_guard lock(failure_mutex);
+                if (!worker_failure) worker_failure = std::current_exception();
+            }
+        });
+    }
+
+    // The writer (this thread): batches in input order → the database.
+    auto last_status = Clock::now();
+    auto show_status = [&](bool force) {
+        if (!config.progress) return;
+        const auto now = Clock::now();
+        if (!force && now - last_status < std::chrono::milliseconds(500)) return;
+        last_status = now;
+        const double elapsed = std::chrono::duration<double>(now - started).count();
+        const auto read = bytes_read.load(std::memory_order_relaxed);
+        char line[256];
+        int n = std::snprintf(
+            line,
+            sizeof line,
+            "%zu documents, %.1f MB read, %.0f docs/s",
+            writer.added(),
+            static_cast<double>(read) / 1e6,
+            elapsed > 0 ? static_cast<double>(writer.added()) / elapsed : 0.0
+        );
+        if (size_known && total_bytes > 0 && read > 0 && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
+            const double fraction = std::min(1.0, static_cast<double>(read) / static_cast<double>(total_bytes));
+            std::snprintf(
+                line + n,
+                sizeof line - static_cast<std::size_t>(n),
+                ", %.0f%%, ETA %s",
+                fraction * 100,
+                human_seconds(elapsed / fraction - elapsed).c_str()
+            );
+        }
+        diagnostics.status(line);
+    };
+
+    std::exception_ptr writer_failure;
+    try {
+        for (std::uint64_t seq = 0;; ++seq) {
+            std::optional<Batch> batch = finished.take(seq);
+            if (!batch) break;
+            if (batch->built.size() != batch->docs.size()) { // a worker failed mid-batch
+                slots.cancel();
                 break;
             }
-            if (!doc) break;
-            writer.add(DocumentBuilder::id_term(doc->id), builder.build(*doc));
+            for (std::size_t i = 0; i < batch->docs.size(); ++i) {
+                const Document& doc = batch->docs[i];
+                const auto how = writer.add(DocumentBuilder::id_term(doc.id), batch->built[i]);
+                if (how == IndexWriter::Added::Duplicate) {
+                    diagnostics.warning(doc.where, "duplicate id '" + doc.id + "': it replaces the earlier record with this id");
+                }
+                // Drop the Xapian document here, in the writer thread that used it last.
+                batch->built[i] = Xapian::Document();
+            }
+            slots.release();
+            show_status(false);
         }
-        const ReaderStats& stats = reader->stats();
-        report.rejected += stats.rejected;
-        report.generated_ids += stats.generated_ids;
-        report.repaired_utf8 += stats.repaired_utf8;
-        report.truncated += stats.truncated;
-        report.bytes_read += input.raw_bytes_read();
+    } catch (...) {
+        writer_failure = std::current_exception();
     }
+    if (writer_failure || abort.load()) {
+        // Stop the others before rethrowing (the database keeps its last commit).
+        abort.store(true);
+        slots.cancel();
+    }
+    reader_thread.join();
+    for (auto& w : workers) w.join();
+    if (writer_failure) std::rethrow_exception(writer_failure);
+    if (reader_failure) std::rethrow_exception(reader_failure);
+    if (worker_failure) std::rethrow_exception(worker_failure);
+
     writer.commit();
+    show_status(true);
+    if (config.progress) diagnostics.status("");
     report.indexed = writer.added();
     report.replaced = writer.replaced();
+    report.duplicates = writer.duplicates();
     report.doc_count = writer.doc_count();
+    report.commits = writer.commits();
+    report.bytes_read = bytes_read.load();
     report.interrupted = stopped();
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    writer.close();
+    if (config.compact && !report.interrupted) compact_database(config.db_path);
+    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return report;
 }
 

@@ -1,5 +1,12 @@
 /// The indexing run: inputs → readers → DocumentBuilder → IndexWriter, with per-record problems
 /// reported to Diagnostics and the run going on. fahras-index is a thin shell over this.
+///
+/// Threads: one reader thread parses the inputs and cuts the documents into batches; `threads`
+/// workers each own an Analyzer and a DocumentBuilder and turn a batch into Xapian::Documents;
+/// the calling thread is the single Xapian writer and takes the batches back in input order
+/// (so "the last of two equal ids wins" means the last in the input). A Xapian::Document is
+/// built by one worker and then handed over whole: no Xapian object is ever used by two threads
+/// at once.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
@@ -16,25 +23,32 @@ namespace fahras {
 
 struct IndexConfig {
     std::string db_path;
-    std::vector<std::string> inputs;        ///< paths, "-" for standard input
+    std::vector<std::string> inputs;        ///< files, folders (walked recursively), "-" for standard input
     InputFormat format = InputFormat::Auto;
     ReaderOptions reader;
     AnalyzerConfig analyzer;
     IndexWriterOptions writer;
-    /// Set (e.g. by a SIGINT handler) to stop after the current document; the run commits what
-    /// it has and reports `interrupted`.
+    unsigned threads = 0;                   ///< analysis workers; 0 = one per core
+    std::size_t batch_docs = 64;            ///< documents handed to a worker at a time
+    bool progress = false;                  ///< show the updating status line (Diagnostics::status)
+    bool compact = false;                   ///< compact the database at the end
+    /// Set (e.g. by a SIGINT handler) to stop reading; the batches already read are indexed and
+    /// committed, and the run reports `interrupted`.
     const std::atomic<bool>* stop = nullptr;
 };
 
 struct IndexReport {
     std::size_t indexed = 0;        ///< documents added or replaced
-    std::size_t replaced = 0;       ///< of which replaced an existing document with the same id
+    std::size_t replaced = 0;       ///< of which replaced a document that was in the database before the run
+    std::size_t duplicates = 0;     ///< of which repeated an id seen earlier in this run (the last wins)
     std::size_t rejected = 0;       ///< records not indexed (reported)
     std::size_t generated_ids = 0;  ///< records that got an id from file:line
     std::size_t repaired_utf8 = 0;
     std::size_t truncated = 0;
+    std::size_t skipped = 0;        ///< records left out on purpose (wiki redirects, other namespaces)
     std::size_t failed_inputs = 0;  ///< inputs that could not be opened
     std::size_t doc_count = 0;      ///< documents in the database after the run
+    std::size_t commits = 0;
     std::uint64_t bytes_read = 0;   ///< raw (compressed) input bytes
     double seconds = 0;
     bool interrupted = false;
@@ -42,5 +56,18 @@ struct IndexReport {
 
 /// Runs the indexing. Throws Error when the database cannot be opened or written.
 [[nodiscard]] IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics);
+
+/// One input to read: `path` to open and the id a plain-text document gets (its path relative
+/// to the folder named on the command line, or the path as given).
+struct InputFile {
+    std::string path;
+    std::string text_id;
+    std::uint64_t size = 0; ///< bytes on disk, 0 when unknown
+};
+
+/// Expands folders (recursively, in name order, hidden files skipped) into files.
+/// Unreadable paths are reported to Diagnostics and counted in `failed`.
+[[nodiscard]] std::vector<InputFile>
+expand_inputs(const std::vector<std::string>& paths, Diagnostics& diagnostics, std::size_t& failed);
 
 } // namespace fahras

@@ -27,6 +27,9 @@ inline constexpr std::string_view id = "Q";
 inline constexpr std::string_view source = "XSOURCE";
 /// Category, lower-cased (boolean filter).
 inline constexpr std::string_view category = "XCAT";
+/// URL (boolean), as given, when it fits in a term (Omega's U); the host, lower-cased (Omega's H).
+inline constexpr std::string_view url = "U";
+inline constexpr std::string_view host = "H";
 /// Date terms (boolean): D + yyyymmdd, M + yyyymm, Y + yyyy, as in Omega.
 inline constexpr std::string_view day = "D";
 inline constexpr std::string_view month = "M";
@@ -34,7 +37,8 @@ inline constexpr std::string_view year = "Y";
 } // namespace prefix
 
 namespace slot {
-/// Publication date as "yyyymmdd" (sortable as a string; range filters).
+/// Publication date as "yyyymmdd" (or "yyyymm"/"yyyy" when the input gave only that):
+/// sortable as a string; range filters with OP_VALUE_RANGE (see docs/schema.md).
 inline constexpr unsigned date = 0;
 } // namespace slot
 

@@ -12,6 +12,10 @@ std::string SourceLocation::str() const {
 Diagnostics::Diagnostics(std::string prog, std::ostream& out) : prog_(std::move(prog)), out_(out) {}
 
 void Diagnostics::emit(const SourceLocation* where, std::string_view kind, std::string_view message) {
+    if (status_shown_) {
+        out_ << "\r\x1b[K";
+        status_shown_ = false;
+    }
     out_ << prog_ << ": ";
     if (where != nullptr && !where->file.empty()) out_ << where->str() << ": ";
     if (!kind.empty()) out_ << kind << ": ";
@@ -34,6 +38,14 @@ void Diagnostics::warning(const SourceLocation& where, std::string_view message)
 void Diagnostics::note(std::string_view message) {
     const std::lock_guard lock(mutex_);
     emit(nullptr, "", message);
+}
+
+void Diagnostics::status(std::string_view line) {
+    const std::lock_guard lock(mutex_);
+    out_ << '\r' << line << "\x1b[K";
+    if (line.empty()) out_ << '\r';
+    out_.flush();
+    status_shown_ = !line.empty();
 }
 
 } // namespace fahras

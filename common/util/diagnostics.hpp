@@ -31,6 +31,9 @@ class Diagnostics {
     void warning(const SourceLocation& where, std::string_view message);
     /// A message not tied to a record (e.g. a summary line).
     void note(std::string_view message);
+    /// Shows `line` as the one updating status line of a terminal ("\r…", erased to the end of
+    /// the line); the next message first erases it. An empty `line` erases it for good.
+    void status(std::string_view line);
 
     [[nodiscard]] std::size_t errors() const noexcept { return errors_; }
     [[nodiscard]] std::size_t warnings() const noexcept { return warnings_; }
@@ -48,6 +51,7 @@ class Diagnostics {
     std::size_t errors_ = 0;
     std::size_t warnings_ = 0;
     std::size_t limit_ = 1000;
+    bool status_shown_ = false;
     std::mutex mutex_;
 };
 

@@ -1,0 +1,339 @@
+// The indexing run: bad input reported and counted, duplicates, updates by id, threads, fields
+// and values, and — with the real fahras-index binary in a child process — kill -9 and re-run,
+// Ctrl-C, and the progress line.
+
+#include "common/index/document_builder.hpp"
+#include "common/index/indexer.hpp"
+#include "common/index/schema.hpp"
+#include "support/child.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <xapian.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+using namespace fahras;
+
+namespace {
+
+struct Run {
+    IndexReport report;
+    std::string messages;
+};
+
+Run index_paths(const std::string& db, const std::vector<std::string>& inputs, IndexConfig config = {}) {
+    config.db_path = db;
+    config.inputs = inputs;
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-index", messages);
+    Run run;
+    run.report = run_index(config, diagnostics);
+    run.messages = messages.str();
+    return run;
+}
+
+Document stored(const Xapian::Database& db, const std::string& id) {
+    Xapian::PostingIterator it = db.postlist_begin(DocumentBuilder::id_term(id));
+    if (it == db.postlist_end(DocumentBuilder::id_term(id))) return Document{};
+    return decode_stored(db.get_document(*it).get_data());
+}
+
+/// Number of distinct Q terms and whether each names exactly one document.
+std::pair<std::size_t, bool> id_terms(const Xapian::Database& db) {
+    std::size_t n = 0;
+    bool unique = true;
+    for (auto t = db.allterms_begin("Q"); t != db.allterms_end("Q"); ++t) {
+        ++n;
+        unique = unique && t.get_termfreq() == 1;
+    }
+    return {n, unique};
+}
+
+void write_file(const std::string& path, std::string_view bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+/// `copies` × the records of tests/data/mini.jsonl and news-60, with ids made unique per copy.
+std::string generated_corpus(const std::string& path, int copies) {
+    std::ifstream in(test::data_path("mini.jsonl"));
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::ofstream out(path);
+    std::size_t count = 0;
+    for (int c = 0; c < copies; ++c) {
+        for (const auto& line : lines) {
+            // {"id": "quran-1-1", …} → {"id": "c7-quran-1-1", …}
+            out << std::regex_replace(line, std::regex("^\\{\"id\": \""), "{\"id\": \"c" + std::to_string(c) + "-") << '\n';
+            ++count;
+        }
+    }
+    return std::to_string(count);
+}
+
+Xapian::doccount doc_count_now(const std::string& db) {
+    try {
+        return Xapian::Database(db).get_doccount();
+    } catch (const Xapian::Error&) {
+        return 0; // not created yet
+    }
+}
+
+} // namespace
+
+TEST_CASE("every kind of bad record is reported as FILE:LINE, the run goes on, counts add up", "[index][bad-input]") {
+    test::TempDir dir;
+    const std::string path = test::data_path("bad.jsonl");
+    IndexConfig config;
+    config.reader.max_body_bytes = 300; // the ANT article of line 7 is longer
+    const Run run = index_paths(dir / "db", {path}, config);
+    INFO(run.messages);
+    const std::string at = "fahras-index: " + path + ":";
+    // One row per kind of bad input: the line and the message.
+    const auto [line, message] = GENERATE(table<int, std::string>({
+        {2, "warning: invalid UTF-8: 2 byte sequence(s) replaced by U+FFFD"},
+        {3, "invalid JSON: "},
+        {4, "no \"body\" text field"},
+        {5, "empty document"},
+        {7, "warning: document of"},
+        {8, "warning: duplicate id 'bad-001': it replaces the earlier record with this id"},
+        {9, "expected a JSON object, got array"},
+    }));
+    CHECK_THAT(run.messages, Catch::Contains(at + std::to_string(line) + ": " + message));
+
+    const IndexReport& r = run.report;
+    CHECK(r.rejected == 4);      // lines 3, 4, 5, 9
+    CHECK(r.indexed == 6);       // lines 1, 2, 6, 7, 8 (which replaces 1) and 11
+    CHECK(r.duplicates == 1);
+    CHECK(r.generated_ids == 1); // line 6
+    CHECK(r.repaired_utf8 == 1);
+    CHECK(r.truncated == 1);
+    CHECK(r.doc_count == 5);
+
+    Xapian::Database db(dir / "db");
+    CHECK(db.get_doccount() == 5);
+    CHECK(stored(db, "bad-001").title == "اتفاقية الشراكة (نسخة معدلة)"); // the last one wins
+    CHECK(stored(db, "bad-002").body == "نص عربي \xEF\xBF\xBD\xEF\xBF\xBD فيه بايت تالف");
+    CHECK(stored(db, "bad.jsonl:6").title == "خبر بلا معرف");
+    CHECK(stored(db, "bad-007").body.size() <= 300);
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{5, true});
+}
+
+TEST_CASE("fields: date as a sortable value and date terms, source/category/url as filters and stored", "[index][schema]") {
+    test::TempDir dir;
+    (void)index_paths(dir / "db", {test::data_path("bad.jsonl")});
+    Xapian::Database db(dir / "db");
+    const Xapian::docid did = *db.postlist_begin("Qbad-001");
+    (void)did;
+    // bad-001's first version had the fields; the replacement (line 8) has none of them.
+    CHECK(db.get_termfreq("XSOURCEantcorpus/skynews") == 0);
+    test::TempDir dir2;
+    write_file(
+        dir2 / "f.jsonl",
+        "{\"id\":\"f1\",\"title\":\"خبر\",\"body\":\"نص الخبر\",\"date\":\"2018-09-11\",\"source\":\"antcorpus/SkyNews\","
+        "\"category\":\"internationalNews\",\"url\":\"https://example.org/f1\",\"author\":\"كاتب\"}\n"
+        "{\"id\":\"f2\",\"body\":\"نص آخر\",\"date\":\"2017-02\"}\n"
+    );
+    const Run run = index_paths(dir2 / "db", {dir2 / "f.jsonl"});
+    CHECK(run.report.rejected == 0);
+    Xapian::Database db2(dir2 / "db");
+    const Xapian::Document f1 = db2.get_document(*db2.postlist_begin("Qf1"));
+    CHECK(f1.get_value(slot::date) == "20180911");
+    CHECK(db2.get_document(*db2.postlist_begin("Qf2")).get_value(slot::date) == "201702");
+    for (const char* term : {"XSOURCEantcorpus/skynews", "XCATinternationalnews", "Y2018", "M201809", "D20180911", "Y2017", "M201702",
+                             "Uhttps://example.org/f1", "Hexample.org"}) {
+        INFO(term);
+        CHECK(db2.get_termfreq(term) == 1);
+    }
+    const Document back = decode_stored(f1.get_data());
+    CHECK(back.url == "https://example.org/f1");
+    CHECK(back.source == "antcorpus/SkyNews");
+    CHECK(back.category == "internationalNews");
+    CHECK(back.extra.at("author") == "كاتب");
+    // A range filter over the value slot works as the searcher will use it.
+    Xapian::Enquire enquire(db2);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot::date, "2018", "20181231"));
+    const Xapian::MSet mset = enquire.get_mset(0, 10);
+    REQUIRE(mset.size() == 1);
+    CHECK(decode_stored(mset.begin().get_document().get_data()).id == "f1");
+}
+
+TEST_CASE("updating a database replaces changed documents by id", "[index]") {
+    test::TempDir dir;
+    write_file(dir / "v1.jsonl", "{\"id\":\"u1\",\"body\":\"النسخة الأولى\"}\n{\"id\":\"u2\",\"body\":\"خبر ثابت\"}\n");
+    write_file(dir / "v2.jsonl", "{\"id\":\"u1\",\"body\":\"النسخة الثانية المعدلة\"}\n{\"id\":\"u3\",\"body\":\"خبر جديد\"}\n");
+    (void)index_paths(dir / "db", {dir / "v1.jsonl"});
+    const Run again = index_paths(dir / "db", {dir / "v2.jsonl"});
+    CHECK(again.report.replaced == 1);
+    CHECK(again.report.duplicates == 0);
+    CHECK(again.report.doc_count == 3);
+    Xapian::Database db(dir / "db");
+    CHECK(stored(db, "u1").body == "النسخة الثانية المعدلة");
+    CHECK(db.get_termfreq("الاولي") == 0); // the old text's terms are gone
+    CHECK(db.get_termfreq("المعدله") == 1);
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{3, true});
+}
+
+TEST_CASE("threads change nothing: the same documents, ids and order with 1 or 4 workers", "[index][threads]") {
+    test::TempDir dir;
+    IndexConfig one;
+    one.threads = 1;
+    IndexConfig four;
+    four.threads = 4;
+    four.batch_docs = 3;
+    const std::vector<std::string> inputs = {test::data_path("news-60.jsonl.zst"), test::data_path("mini.jsonl")};
+    const Run a = index_paths(dir / "a", inputs, one);
+    const Run b = index_paths(dir / "b", inputs, four);
+    CHECK(a.report.indexed == 69);
+    CHECK(b.report.indexed == 69);
+    Xapian::Database da(dir / "a");
+    Xapian::Database db(dir / "b");
+    REQUIRE(da.get_doccount() == db.get_doccount());
+    for (Xapian::docid d = 1; d <= da.get_lastdocid(); ++d) {
+        CHECK(da.get_document(d).get_data() == db.get_document(d).get_data());
+        CHECK(da.get_document(d).termlist_count() == db.get_document(d).termlist_count());
+    }
+}
+
+TEST_CASE("a folder of text files: walked recursively, id = relative path, title = first line", "[index][text]") {
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "docs/sub");
+    std::filesystem::create_directories(dir / "docs/.hidden");
+    write_file(dir / "docs/a.txt", "الشراكة الاستراتيجية\nوقع البلدان اتفاقية شاملة.\n");
+    write_file(dir / "docs/sub/b.txt", "زيارة رسمية\nزار الرئيس طهران.\n");
+    write_file(dir / "docs/.hidden/c.txt", "مخفي\nلا يفهرس\n");
+    write_file(dir / "docs/sub/empty.txt", "");
+    const Run run = index_paths(dir / "db", {dir / "docs"});
+    INFO(run.messages);
+    CHECK(run.report.indexed == 2);
+    CHECK(run.report.rejected == 1);
+    CHECK_THAT(run.messages, Catch::Contains("empty.txt:1: empty document"));
+    Xapian::Database db(dir / "db");
+    CHECK(stored(db, "a.txt").title == "الشراكة الاستراتيجية");
+    CHECK(stored(db, "sub/b.txt").body == "زار الرئيس طهران.\n");
+    CHECK(db.get_termfreq("Sزياره") == 1);
+}
+
+TEST_CASE("a wiki dump indexes its articles and is searchable by their words", "[index][wiki]") {
+    test::TempDir dir;
+    const Run run = index_paths(dir / "db", {test::data_path("wiki-mini.xml"), test::data_path("arwiki-sample.xml.bz2")});
+    INFO(run.messages);
+    CHECK(run.report.indexed == 5);
+    CHECK(run.report.skipped == 3);
+    CHECK(run.report.rejected == 0);
+    Xapian::Database db(dir / "db");
+    CHECK(db.get_termfreq("Qباب") == 0);
+    CHECK(db.get_termfreq("الصقلي") == 1);
+    CHECK(db.get_termfreq("استشهاد") == 0); // template names are not text
+    CHECK(db.get_termfreq("XSOURCEarwiki") == 2);
+}
+
+TEST_CASE("kill -9 leaves the last commit; the same command again ends complete, without duplicates", "[index][child]") {
+    test::TempDir dir;
+    const std::string input = dir / "big.jsonl";
+    const std::string expected = generated_corpus(input, 400); // 3,600 documents
+    const std::vector<std::string> command = {
+        FAHRAS_INDEX_BIN, "--db", dir / "db", "--commit-every", "100", "--commit-postings", "0", "-q", input};
+
+    test::Child child(command, dir / "out", dir / "err");
+    REQUIRE(child.started());
+    // Wait for a few commits, then kill without warning.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    Xapian::doccount seen = 0;
+    while (child.running() && std::chrono::steady_clock::now() < deadline) {
+        seen = doc_count_now(dir / "db");
+        if (seen >= 300) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(child.running()); // else the input was too small to interrupt: the test would prove nothing
+    child.signal(SIGKILL);
+    CHECK(child.wait() == 128 + SIGKILL);
+
+    // The database opens, at a commit boundary, with fewer documents than the input.
+    Xapian::doccount after_kill = 0;
+    {
+        Xapian::Database db(dir / "db");
+        after_kill = db.get_doccount();
+        CHECK(after_kill >= 300);
+        CHECK(after_kill % 100 == 0);
+        CHECK(std::to_string(after_kill) != expected);
+        CHECK(id_terms(db).second);
+    }
+    // The same command again: complete and no duplicates.
+    std::string err;
+    CHECK(test::run(command, dir.path().string(), err) == 0);
+    Xapian::Database db(dir / "db");
+    CHECK(std::to_string(db.get_doccount()) == expected);
+    const auto [ids, unique] = id_terms(db);
+    CHECK(std::to_string(ids) == expected);
+    CHECK(unique);
+}
+
+TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][child]") {
+    test::TempDir dir;
+    const std::string input = dir / "big.jsonl";
+    (void)generated_corpus(input, 400);
+    test::Child child(
+        {FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--commit-every", "100", "--commit-postings", "0", input},
+        dir / "out",
+        dir / "err"
+    );
+    REQUIRE(child.started());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (child.running() && std::chrono::steady_clock::now() < deadline && doc_count_now(dir / "db") < 200) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(child.running());
+    child.signal(SIGINT);
+    CHECK(child.wait() == 130);
+    const std::string err = child.err();
+    INFO(err);
+    CHECK_THAT(err, Catch::Contains("fahras-index: interrupted: everything indexed so far is committed"));
+    // Everything the summary counts is in the database: nothing indexed was lost.
+    std::smatch m;
+    REQUIRE(std::regex_search(err, m, std::regex("database has ([0-9]+) documents")));
+    Xapian::Database db(dir / "db");
+    CHECK(std::to_string(db.get_doccount()) == m[1].str());
+    CHECK(db.get_doccount() >= 200);
+    CHECK(db.get_doccount() < 3600);
+}
+
+TEST_CASE("progress: one updating line when asked, none on a pipe by default", "[index][child]") {
+    test::TempDir dir;
+    std::string err;
+    CHECK(test::run({FAHRAS_INDEX_BIN, "--db", dir / "db1", "--progress", test::data_path("news-60.jsonl.gz")}, dir.path().string(), err) == 0);
+    CHECK_THAT(err, Catch::Contains("\r60 documents, "));
+    CHECK_THAT(err, Catch::Contains(" MB read, "));
+    CHECK_THAT(err, Catch::Contains("ETA"));
+    CHECK_THAT(err, Catch::Contains("fahras-index: indexed 60 documents"));
+    CHECK(test::run({FAHRAS_INDEX_BIN, "--db", dir / "db2", test::data_path("news-60.jsonl.gz")}, dir.path().string(), err) == 0);
+    CHECK(err.find('\r') == std::string::npos);
+    CHECK(err.find("\x1b") == std::string::npos);
+}
+
+TEST_CASE("compaction leaves a smaller database with the same documents", "[index]") {
+    test::TempDir dir;
+    IndexConfig plain;
+    IndexConfig compact;
+    compact.compact = true;
+    (void)index_paths(dir / "a", {test::data_path("news-60.jsonl.xz")}, plain);
+    (void)index_paths(dir / "b", {test::data_path("news-60.jsonl.xz")}, compact);
+    auto size = [](const std::string& p) {
+        std::uintmax_t n = 0;
+        for (const auto& e : std::filesystem::recursive_directory_iterator(p)) {
+            if (e.is_regular_file()) n += e.file_size();
+        }
+        return n;
+    };
+    CHECK(size(dir / "b") < size(dir / "a"));
+    Xapian::Database db(dir / "b");
+    CHECK(db.get_doccount() == 60);
+    CHECK(db.get_metadata(std::string(metadata::schema_version)) == std::to_string(kSchemaVersion));
+    CHECK_FALSE(std::filesystem::exists(dir / "b.compacting"));
+}
