@@ -16,7 +16,7 @@ struct RawOptions {
     std::string db;
     std::vector<std::string> inputs;
     std::string format = "auto";
-    std::string stemmer = "light10";
+    std::string stemmer = "light10+snowball";
     std::string id_field = "id";
     std::string title_field = "title";
     std::string body_field = "body";
@@ -44,7 +44,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("version,V", "print the version and exit")
         ("db,d", po::value(&raw.db)->value_name("DB"), "database directory (required)")
         ("format,f", po::value(&raw.format)->value_name("FMT"), "input format: auto|jsonl|text|wikixml (default auto)")
-        ("stemmer", po::value(&raw.stemmer)->value_name("NAME"), "light10|snowball|none (default light10); stored in DB")
+        ("stemmer", po::value(&raw.stemmer)->value_name("NAME"), "light10|light10+snowball|snowball|none (default light10+snowball); stored in DB")
         ("id-field", po::value(&raw.id_field)->value_name("NAME"), "JSON field with the document id (default id)")
         ("title-field", po::value(&raw.title_field)->value_name("NAME"), "JSON field with the title (default title)")
         ("body-field", po::value(&raw.body_field)->value_name("NAME"), "JSON field with the text (default body)")

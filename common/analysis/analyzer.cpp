@@ -53,7 +53,10 @@ AnalyzerConfig AnalyzerConfig::from_metadata(std::string_view text) {
 }
 
 Analyzer::Analyzer(AnalyzerConfig config)
-    : config_(config), stemmer_(make_stemmer(config.stemmer)), stopwords_(StopWords::arabic_default()) {}
+    : config_(config),
+      stemmer_(make_stemmer(config.stemmer)),
+      recall_stemmer_(make_recall_stemmer(config.stemmer)),
+      stopwords_(StopWords::arabic_default()) {}
 
 std::uint32_t Analyzer::analyze(
     std::string_view text,
@@ -70,6 +73,7 @@ std::uint32_t Analyzer::analyze(
         if (analyzed.exact.empty()) continue; // only marks: nothing to index
         analyzed.stop = is_stop(analyzed.exact);
         analyzed.stem = stemmer_->stem(analyzed.exact);
+        if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(analyzed.exact);
         out.push_back(std::move(analyzed));
     }
     return next;
@@ -78,5 +82,9 @@ std::uint32_t Analyzer::analyze(
 std::string Analyzer::normalize(std::string_view word) const { return fahras::normalize(word); }
 
 std::string Analyzer::stem(std::string_view normalized) const { return stemmer_->stem(normalized); }
+
+std::string Analyzer::recall_stem(std::string_view normalized) const {
+    return recall_stemmer_ ? recall_stemmer_->stem(normalized) : std::string();
+}
 
 } // namespace fahras

@@ -24,10 +24,10 @@ namespace fahras {
 /// read back by the searcher, so both sides always analyze alike.
 struct AnalyzerConfig {
     /// Bumped whenever a change to the normalizer or tokenizer changes the terms of some text.
-    static constexpr int kVersion = 1;
+    static constexpr int kVersion = 2;
 
     int version = kVersion;
-    StemmerKind stemmer = StemmerKind::Light10;
+    StemmerKind stemmer = StemmerKind::Light10Snowball;
     bool stopwords = true; ///< use the built-in Arabic stop-word list for ranked queries
 
     /// "v1;stemmer=light10;stopwords=default"
@@ -55,6 +55,9 @@ class Analyzer {
     [[nodiscard]] std::string normalize(std::string_view word) const;
     /// The stem of a normalized word.
     [[nodiscard]] std::string stem(std::string_view normalized) const;
+    /// The recall-only stem of a normalized word; empty when the stemmer has no second stream.
+    [[nodiscard]] std::string recall_stem(std::string_view normalized) const;
+    [[nodiscard]] bool has_recall_stems() const noexcept { return recall_stemmer_ != nullptr; }
     [[nodiscard]] bool is_stop(std::string_view normalized) const {
         return config_.stopwords && stopwords_.contains(normalized);
     }
@@ -62,6 +65,7 @@ class Analyzer {
   private:
     AnalyzerConfig config_;
     std::unique_ptr<Stemmer> stemmer_;
+    std::unique_ptr<Stemmer> recall_stemmer_; ///< null unless light10+snowball
     StopWords stopwords_;
 };
 

@@ -40,6 +40,8 @@ constexpr char32_t kZwj = 0x200D;
 constexpr char32_t kLrm = 0x200E;
 constexpr char32_t kRlm = 0x200F;
 constexpr char32_t kBom = 0xFEFF;
+constexpr char32_t kArabicDecimalSeparator = 0x066B;
+constexpr char32_t kArabicThousandsSeparator = 0x066C;
 
 [[nodiscard]] bool is_presentation_form(char32_t c) noexcept {
     return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFE);
@@ -98,6 +100,12 @@ void fold_code_point(char32_t c, std::string& out) {
     case kKeheh:
         c = kKaf;
         break;
+    case kArabicDecimalSeparator:
+        out.push_back('.');
+        return;
+    case kArabicThousandsSeparator:
+        out.push_back(',');
+        return;
     default:
         if (c >= 0x0660 && c <= 0x0669) { // Arabic-Indic digits
             out.push_back(static_cast<char>('0' + (c - 0x0660)));
@@ -144,8 +152,47 @@ bool is_dropped_mark(char32_t c) noexcept {
     }
 }
 
+bool is_clean(std::string_view word) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(word.data());
+    const std::size_t n = word.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char b = p[i];
+        if (b < 0x80) {
+            if (b >= 'A' && b <= 'Z') return false;
+            ++i;
+            continue;
+        }
+        // Arabic letters U+0621–U+064A are two bytes, D8 A1 … D9 8A; anything else takes the
+        // slow path.
+        if ((b != 0xD8 && b != 0xD9) || i + 1 >= n) return false;
+        const unsigned char t = p[i + 1];
+        if ((t & 0xC0) != 0x80) return false;
+        const char32_t c = (static_cast<char32_t>(b & 0x1F) << 6) | (t & 0x3F);
+        if (c < 0x0621 || c > 0x064A || (c >= 0x063B && c <= 0x0640)) return false;
+        switch (c) {
+        case kAlefMadda:
+        case kAlefHamzaAbove:
+        case kWawHamza:
+        case kAlefHamzaBelow:
+        case kYehHamza:
+        case kTehMarbuta:
+        case kAlefMaksura:
+            return false;
+        default:
+            break;
+        }
+        i += 2;
+    }
+    return true;
+}
+
 void normalize_append(std::string_view word, std::string& out) {
     static_assert(kHamzaAbove == 0x0654); // dropped as a mark: U+064B–U+065F
+    if (is_clean(word)) {
+        out.append(word);
+        return;
+    }
     std::size_t i = 0;
     while (i < word.size()) {
         const auto byte = static_cast<unsigned char>(word[i]);

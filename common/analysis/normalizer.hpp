@@ -17,11 +17,20 @@
 ///  - Teh marbuta:               ة → ه (اتفاقية → اتفاقيه)
 ///  - Keheh:                     ک → ك
 ///  - Heh forms:                 ۀ ہ → ه
-///  - Digits:                    ٠–٩ and ۰–۹ → 0–9 (٢٠٢٤ → 2024)
+///  - Digits:                    ٠–٩ and ۰–۹ → 0–9 (٢٠٢٤ → 2024, ۱۴۰۳ → 1403)
+///  - Number separators:         ٫ → . and ٬ → , (٣٫٥ → 3.5, ١٬٠٠٠ → 1,000), so Arabic-Indic
+///                               and ASCII numbers meet
+///  - Letters of Arabic-script languages: ٲ ٳ (alef with wavy hamza) → ا, ی ے → ي (Farsi yeh,
+///    yeh barree), ک → ك (keheh), ۀ ہ → ه (heh with yeh above, heh goal), so Persian and Urdu
+///    spellings of shared words meet the Arabic ones (کتاب → كتاب).
 ///  - Latin and other cased scripts are case-folded (Xapian → xapian).
 ///
-/// Mark order does not matter (the bundled Quran puts shadda before fatha): every mark is
-/// dropped, whatever its position. Invalid UTF-8 bytes are dropped.
+/// Mark order does not matter (the bundled Quran puts shadda before fatha, Unicode's canonical
+/// order puts fatha first): every mark is dropped wherever it is, so رَبِّ, رَبِّ and رِّب all give
+/// رب without an NFC pass. Invalid UTF-8 bytes are dropped.
+///
+/// Fast path: a token that is already clean (ASCII lower case and digits, and Arabic letters
+/// that no rule changes) is copied as it is, without decoding; most tokens of news text are.
 #pragma once
 
 #include <string>
@@ -31,6 +40,10 @@ namespace fahras {
 
 /// Appends the normalized form of `word` to `out` (a caller-owned buffer, reused per token).
 void normalize_append(std::string_view word, std::string& out);
+
+/// True when `word` is already in normalized form and can be copied as it is (the fast path).
+/// False does not mean that normalization changes it, only that the slow path must look.
+[[nodiscard]] bool is_clean(std::string_view word) noexcept;
 
 /// The normalized form of `word`.
 [[nodiscard]] std::string normalize(std::string_view word);

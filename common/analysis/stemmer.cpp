@@ -85,6 +85,7 @@ std::string SnowballStemmer::stem(std::string_view normalized) const {
 std::unique_ptr<Stemmer> make_stemmer(StemmerKind kind) {
     switch (kind) {
     case StemmerKind::Light10:
+    case StemmerKind::Light10Snowball:
         return std::make_unique<LightStemmer>();
     case StemmerKind::Snowball:
         return std::make_unique<SnowballStemmer>();
@@ -94,10 +95,17 @@ std::unique_ptr<Stemmer> make_stemmer(StemmerKind kind) {
     return std::make_unique<NoStemmer>();
 }
 
+std::unique_ptr<Stemmer> make_recall_stemmer(StemmerKind kind) {
+    if (kind == StemmerKind::Light10Snowball) return std::make_unique<SnowballStemmer>();
+    return nullptr;
+}
+
 std::string_view to_string(StemmerKind kind) noexcept {
     switch (kind) {
     case StemmerKind::Light10:
         return "light10";
+    case StemmerKind::Light10Snowball:
+        return "light10+snowball";
     case StemmerKind::Snowball:
         return "snowball";
     case StemmerKind::None:
@@ -108,15 +116,16 @@ std::string_view to_string(StemmerKind kind) noexcept {
 
 StemmerKind parse_stemmer_kind(std::string_view name) {
     // Sorted table, as xapian-quest decodes its enum options.
-    static constexpr std::array<std::pair<std::string_view, StemmerKind>, 3> kTable = {{
+    static constexpr std::array<std::pair<std::string_view, StemmerKind>, 4> kTable = {{
         {"light10", StemmerKind::Light10},
+        {"light10+snowball", StemmerKind::Light10Snowball},
         {"none", StemmerKind::None},
         {"snowball", StemmerKind::Snowball},
     }};
     for (const auto& [key, value] : kTable) {
         if (key == name) return value;
     }
-    throw UsageError("unknown stemmer '" + std::string(name) + "': expected one of light10|none|snowball");
+    throw UsageError("unknown stemmer '" + std::string(name) + "': expected one of light10|light10+snowball|none|snowball");
 }
 
 } // namespace fahras

@@ -23,6 +23,7 @@ struct AnalyzedToken {
     Token token;
     std::string exact; ///< normalized form (diacritics dropped, letters folded)
     std::string stem;  ///< stem of `exact` under the configured stemmer
+    std::string recall_stem; ///< second, recall-only stem (light10+snowball), else empty
     bool stop = false; ///< `exact` is a stop word
 };
 

@@ -106,6 +106,16 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
                 if (clause.exact || clause.phrase) {
                     parts.emplace_back(prefixed(clause.title ? prefix::title : prefix::exact, t.exact));
                     if (positive) parsed.highlight.exacts.insert(t.exact);
+                } else if (!clause.title && !t.recall_stem.empty()) {
+                    // light10+snowball: the word matches either stem, the Snowball one weighted
+                    // lower (kRecallStemWeight).
+                    const Xapian::Query recall(
+                        Xapian::Query::OP_SCALE_WEIGHT,
+                        Xapian::Query(prefixed(prefix::recall_stem, t.recall_stem)),
+                        kRecallStemWeight
+                    );
+                    parts.emplace_back(Xapian::Query::OP_OR, Xapian::Query(prefixed(prefix::stem, t.stem)), recall);
+                    if (positive) parsed.highlight.stems.insert(t.stem);
                 } else {
                     parts.emplace_back(prefixed(clause.title ? prefix::title_stem : prefix::stem, t.stem));
                     if (positive) parsed.highlight.stems.insert(t.stem);
