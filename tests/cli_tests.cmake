@@ -19,3 +19,13 @@ add_test(NAME cli.contract
             ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/cli-work)
 
 add_test(NAME readme.commands COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/readme_test.sh ${PROJECT_SOURCE_DIR})
+
+# fahras-analyze: --help/--version and its contract (exit codes, JSON spans, --db, --query).
+set(FAHRAS_ANALYZE $<TARGET_FILE:fahras-analyze>)
+add_test(NAME cli.analyze.help COMMAND ${FAHRAS_ANALYZE} --help)
+set_tests_properties(cli.analyze.help PROPERTIES PASS_REGULAR_EXPRESSION "Usage: fahras-analyze")
+add_test(NAME cli.analyze.version COMMAND ${FAHRAS_ANALYZE} --version)
+set_tests_properties(cli.analyze.version PROPERTIES PASS_REGULAR_EXPRESSION "^fahras [0-9]+\\.[0-9]+")
+add_test(NAME cli.analyze.contract
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/analyze_cli.sh ${FAHRAS_ANALYZE} ${FAHRAS_INDEX}
+            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/analyze-work)

@@ -41,6 +41,9 @@ TEST_CASE("light10: one row per prefix and suffix, and each length guard", "[ste
         {"الف", "الف"},         // guard: other prefixes need 2 letters left
         {"بان", "بان"},         // guard: a suffix needs 2 letters left
         {"يه", "يه"},           // guard: a suffix alone is not removed
+        {"الله", "الله"},       // exception: not ال + له
+        {"لله", "الله"},        // exception: لِ + الله, not لل + ه
+        {"والله", "الله"},      // exception, with a clitic
     }));
     CAPTURE(word);
     CHECK(stemmer.stem(word) == stem);

@@ -3,6 +3,7 @@
 #include "common/util/error.hpp"
 #include "common/util/utf8.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -41,6 +42,13 @@ const std::array<std::u32string_view, 8> kSuffixes = {
     U"ها", U"ان", U"ات", U"ون", U"ين", U"يه", U"ه", U"ي",
 };
 
+// The name of God with its clitics. light10's rules would cut الله to له (ال + له, Lucene's
+// ArabicStemmer does) and لله to لل (ه taken as a suffix), so الله and لله would never meet:
+// these forms all stem to الله. Sorted, for binary search.
+const std::array<std::u32string_view, 8> kAllahForms = {
+    U"الله", U"بالله", U"تالله", U"فالله", U"فلله", U"لله", U"والله", U"ولله",
+};
+
 bool starts_with(std::u32string_view word, std::u32string_view affix) {
     return word.size() >= affix.size() && word.substr(0, affix.size()) == affix;
 }
@@ -54,6 +62,7 @@ bool ends_with(std::u32string_view word, std::u32string_view affix) {
 std::string LightStemmer::stem(std::string_view normalized) const {
     Letters letters = decode(normalized);
     std::u32string_view word = letters;
+    if (std::binary_search(kAllahForms.begin(), kAllahForms.end(), word)) return "الله";
 
     for (const auto prefix : kPrefixes) {
         if (prefix.empty() || !starts_with(word, prefix)) continue;
