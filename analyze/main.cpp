@@ -32,13 +32,15 @@ constexpr std::string_view kUsage =
     "Usage: fahras-analyze [OPTIONS] [TEXT...]\n\n"
     "Show how fahras analyzes TEXT (or standard input): for each word its byte span in the\n"
     "original, the normalized exact form (phrases, =word), the stem (ranked search), the\n"
-    "recall-only Snowball stem (light10+snowball) and whether it is a stop word.\n"
+    "recall-only Snowball stem (light10+snowball), the recall-only stem of the alef skeleton\n"
+    "(light10 stemmers) and whether it is a stop word.\n"
     "With --query, also show the Xapian query that fahras-search would run for TEXT.\n\n"
     "Exit status: 0 some words found, 1 no words, 2 error.\n\n";
 
 struct Options {
     std::optional<std::string> db;
     std::string stemmer;
+    std::string stopwords;
     std::string format = "text";
     bool query = false;
     std::vector<std::string> words;
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
             ("version,V", "print the version and exit")
             ("db,d", po::value<std::string>()->value_name("DB"), "use the analyzer settings stored in this database")
             ("stemmer", po::value(&o.stemmer)->value_name("NAME"), "light10|light10+snowball|snowball|none (default light10+snowball; not with --db)")
+            ("stopwords", po::value(&o.stopwords)->value_name("LIST"), "default|none (default none; not with --db)")
             ("format,f", po::value(&o.format)->value_name("FMT"), "text|json (default text; json: one JSON object a token)")
             ("query,q", po::bool_switch(&o.query), "also print the query fahras-search builds from TEXT");
         po::options_description hidden;
@@ -88,7 +91,12 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (vm.count("db") != 0) o.db = vm["db"].as<std::string>();
-        if (o.db && !o.stemmer.empty()) throw fahras::UsageError("--stemmer: not with --db (the database says)");
+        if (o.db && (!o.stemmer.empty() || !o.stopwords.empty())) {
+            throw fahras::UsageError("--stemmer, --stopwords: not with --db (the database says)");
+        }
+        if (!o.stopwords.empty() && o.stopwords != "default" && o.stopwords != "none") {
+            throw fahras::UsageError("--stopwords: expected one of default|none, got '" + o.stopwords + "'");
+        }
         if (o.format != "text" && o.format != "json") {
             throw fahras::UsageError("--format: expected one of text|json, got '" + o.format + "'");
         }
@@ -98,8 +106,9 @@ int main(int argc, char** argv) {
         if (o.db) {
             searcher.emplace(*o.db);
             config = searcher->analyzer().config();
-        } else if (!o.stemmer.empty()) {
-            config.stemmer = fahras::parse_stemmer_kind(o.stemmer);
+        } else {
+            if (!o.stemmer.empty()) config.stemmer = fahras::parse_stemmer_kind(o.stemmer);
+            if (!o.stopwords.empty()) config.stopwords = o.stopwords == "default";
         }
         const fahras::Analyzer analyzer(config);
 
@@ -121,6 +130,7 @@ int main(int argc, char** argv) {
         std::vector<fahras::AnalyzedToken> tokens;
         analyzer.analyze(repaired, tokens);
         const bool recall = analyzer.has_recall_stems();
+        const bool skeletons = analyzer.has_skeletons();
         if (o.format == "json") {
             for (const auto& t : tokens) {
                 nlohmann::json j = {
@@ -133,12 +143,13 @@ int main(int argc, char** argv) {
                     {"stop", t.stop},
                 };
                 if (recall) j["recall_stem"] = t.recall_stem;
+                if (skeletons) j["skeleton"] = t.skeleton;
                 std::cout << j.dump() << '\n';
             }
         } else {
             std::cout << "analyzer: " << config.to_metadata() << '\n';
             std::cout << "pos  bytes      " << pad("original", 16) << pad("exact", 14) << pad("stem", 12)
-                      << (recall ? pad("snowball", 12) : "") << "stop\n";
+                      << (recall ? pad("snowball", 12) : "") << (skeletons ? pad("skeleton", 12) : "") << "stop\n";
             for (const auto& t : tokens) {
                 std::ostringstream span;
                 span << t.token.begin << '-' << t.token.end;
@@ -148,6 +159,7 @@ int main(int argc, char** argv) {
                 bytes.resize(std::max<std::size_t>(bytes.size() + 1, 11), ' ');
                 std::cout << pos << bytes << pad(std::string(t.token.view(repaired)), 15) << ' ' << pad(t.exact, 13)
                           << ' ' << pad(t.stem, 11) << ' ' << (recall ? pad(t.recall_stem, 11) + " " : "")
+                          << (skeletons ? pad(t.skeleton, 11) + " " : "")
                           << (t.stop ? "stop" : "") << '\n';
             }
         }

@@ -12,14 +12,17 @@ check() { # check NAME CONDITION...
 
 out=$("$analyze" -f json 'وَالْكِتَابُ، الجديد' 2>"$work/err"); rc=$?
 check "json exit 0" test "$rc" -eq 0
-check "json first token span and forms" grep -qF '{"end":24,"exact":"والكتاب","position":0,"recall_stem":"والكتاب","start":0,"stem":"كتاب","stop":false,"text":"وَالْكِتَابُ"}' <<<"$out"
-check "json second token after the Arabic comma" grep -qF '"position":1,"recall_stem":"جديد","start":27,"stem":"جديد"' <<<"$out"
+check "json first token span and forms" grep -qF '{"end":24,"exact":"والكتاب","position":0,"recall_stem":"كتاب","skeleton":"كتب","start":0,"stem":"كتاب","stop":false,"text":"وَالْكِتَابُ"}' <<<"$out"
+check "json second token after the Arabic comma" grep -qF '"position":1,"recall_stem":"جديد","skeleton":"جديد","start":27,"stem":"جديد"' <<<"$out"
 check "nothing on stderr" test ! -s "$work/err"
 
-out=$(echo 'في بيت' | "$analyze" --stemmer light10); rc=$?
+out=$(echo 'في بيت' | "$analyze" --stemmer light10 --stopwords default); rc=$?
 check "stdin, text table" test "$rc" -eq 0
 check "text names the analyzer" grep -q '^analyzer: v[0-9]*;stemmer=light10;stopwords=default' <<<"$out"
 check "text marks stop words" grep -qE '^0 .*في.* stop$' <<<"$out"
+check "text: a content word is not a stop word" grep -qE '^1 .*بيت.*[^p]$' <<<"$out"
+out=$(echo 'في' | "$analyze")
+check "default: no stop words" bash -c "grep -qE '^analyzer: .*stopwords=none' <<<'$out' && ! grep -q 'stop$' <<<'$out'"
 
 "$analyze" '،؛؟' >/dev/null 2>&1; rc=$?
 check "no words: exit 1" test "$rc" -eq 1

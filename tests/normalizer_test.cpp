@@ -122,3 +122,23 @@ TEST_CASE("normalizer: invalid UTF-8 and mark-only input", "[normalizer]") {
     CHECK(normalize("كت\xFF\xFEب") == "كتب");
     CHECK(normalize("\xD9\x8E\xD9\x8E") == ""); // only marks
 }
+
+TEST_CASE("alef skeleton: Uthmani and plain spellings meet", "[normalizer]") {
+    auto skeleton = [](const std::string& word) {
+        std::string out;
+        skeleton_append(word, out);
+        return out;
+    };
+    auto [uthmani, plain, expected] = GENERATE(table<std::string, std::string, std::string>({
+        {"ٱلۡيَتَٰمَىٰ", "اليتامى", "اليتمي"},        // superscript alef where plain text has ا
+        {"ٱلۡمَسَٰكِينِ", "المساكين", "المسكين"},
+        {"ٱلسَّمَٰوَٰتِ", "السماوات", "السموت"},       // a waw with its own vowel is a consonant
+        {"ٱلصَّلَوٰةَ", "الصلاة", "الصله"},           // وٰ spells an alef
+        {"ٱلرِّبَوٰاْ", "الربا", "الرب"},
+        {"ٱلرَّحۡمَٰنِ", "الرحمن", "الرحمن"},         // plain text has no alef either
+        {"هٰذَا", "هذا", "هذ"},
+    }));
+    CAPTURE(uthmani, plain);
+    CHECK(skeleton(uthmani) == expected);
+    CHECK(skeleton(plain) == expected);
+}

@@ -3,6 +3,7 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/analysis/stemmer.hpp"
+#include "common/analysis/stopwords.hpp"
 #include "common/index/indexer.hpp"
 #include "common/index/schema.hpp"
 #include "common/search/query_parser.hpp"
@@ -144,4 +145,54 @@ TEST_CASE("the stemmer chosen at index time is stored and used by the searcher",
     Searcher both(dir / "both");
     CHECK(ids(both, "استقل") == std::vector<std::string>{"d"});
     CHECK(Xapian::Database(dir / "both").term_exists(std::string(prefix::recall_stem) + "استقل"));
+}
+
+TEST_CASE("plain spelling finds Uthmani text through the alef skeleton", "[stemmer][search]") {
+    test::TempDir dir;
+    const std::string verses =
+        R"({"id": "2-83", "title": "", "body": "وَذِي ٱلۡقُرۡبَىٰ وَٱلۡيَتَٰمَىٰ وَٱلۡمَسَٰكِينِ"})" "\n"
+        R"({"id": "2-43", "title": "", "body": "وَأَقِيمُواْ ٱلصَّلَوٰةَ وَءَاتُواْ ٱلزَّكَوٰةَ"})" "\n"
+        R"({"id": "news", "title": "", "body": "رعاية اليتامى في المدينة"})" "\n";
+    for (const auto kind : {StemmerKind::Light10, StemmerKind::Light10Snowball}) {
+        CAPTURE(to_string(kind));
+        Searcher searcher(index_text(dir, kind == StemmerKind::Light10 ? "light" : "both", verses, kind));
+        CHECK(ids(searcher, "اليتامى والمساكين") == std::vector<std::string>{"2-83", "news"});
+        CHECK(ids(searcher, "الصلاة والزكاة") == std::vector<std::string>{"2-43"});
+        // The exact spelling still ranks first.
+        SearchOptions options;
+        const auto hits = searcher.search(parse_query("اليتامى", searcher.analyzer()).query, options).hits;
+        REQUIRE(hits.size() == 2);
+        CHECK(hits[0].doc.id == "news");
+    }
+    // Without light10 there is no skeleton stream.
+    Searcher none(index_text(dir, "none", verses, StemmerKind::None));
+    CHECK(ids(none, "الصلاة").empty());
+}
+
+TEST_CASE("stop words are normalized when loaded", "[stopwords]") {
+    const StopWords list = StopWords::arabic_default();
+    CHECK(list.contains("الي"));  // إلى and الى, written with hamza and alef maksura in the list
+    CHECK(list.contains("علي"));  // على
+    CHECK(list.contains("ماهي")); // run-together question words
+    CHECK_FALSE(list.contains("إلى")); // callers pass normalized words
+    CHECK_FALSE(list.contains("كتاب"));
+    std::istringstream in("# comment\nهٰؤُلاءِ  إلى\n\nمَتى # trailing comment\n");
+    const StopWords custom = StopWords::from_stream(in);
+    CHECK(custom.size() == 3);
+    CHECK(custom.contains("هولاء"));
+    CHECK(custom.contains("متي"));
+}
+
+TEST_CASE("stop words leave ranked queries only when the database asks", "[stopwords][search]") {
+    AnalyzerConfig with;
+    with.stopwords = true;
+    const AnalyzerConfig without; // the default, measured better on arcd-dev
+    CHECK_FALSE(without.stopwords);
+    const std::string q = parse_query("متى ولد المتنبي", Analyzer(with)).query.get_description();
+    // متى stems to مت (light10: ي), its skeleton is متي.
+    CHECK(q.find("XAمتي") == std::string::npos);
+    CHECK(q.find("XAولد") != std::string::npos);
+    CHECK(parse_query("متى ولد المتنبي", Analyzer(without)).query.get_description().find("XAمتي") != std::string::npos);
+    // A query of stop words only still searches them.
+    CHECK(parse_query("في", Analyzer(with)).query.get_description().find("Zفي") != std::string::npos);
 }

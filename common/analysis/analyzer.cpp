@@ -65,6 +65,8 @@ std::uint32_t Analyzer::analyze(
 ) const {
     std::vector<Token> tokens;
     const std::uint32_t next = tokenize(text, tokens, first_position);
+    const bool skeletons = has_skeletons();
+    std::string skeleton;
     out.reserve(out.size() + tokens.size());
     for (const Token& token : tokens) {
         AnalyzedToken analyzed;
@@ -73,7 +75,16 @@ std::uint32_t Analyzer::analyze(
         if (analyzed.exact.empty()) continue; // only marks: nothing to index
         analyzed.stop = is_stop(analyzed.exact);
         analyzed.stem = stemmer_->stem(analyzed.exact);
-        if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(analyzed.exact);
+        // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
+        // prefix step goes first.
+        if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(light_.strip_prefix(analyzed.exact));
+        if (skeletons) {
+            // Prefixes go before the alefs: dropping the alef of وال would hide the clitic.
+            skeleton.clear();
+            uthmani_normalize_append(token.view(text), skeleton);
+            analyzed.skeleton = light_.strip_prefix(skeleton);
+            drop_inner_alefs(analyzed.skeleton, 0);
+        }
         out.push_back(std::move(analyzed));
     }
     return next;

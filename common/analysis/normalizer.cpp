@@ -207,6 +207,47 @@ void normalize_append(std::string_view word, std::string& out) {
     }
 }
 
+void uthmani_normalize_append(std::string_view word, std::string& out) {
+    // Uthmani وٰ (waw directly followed by superscript alef, as in ٱلصَّلَوٰةَ) spells a long a:
+    // drop the pair. A waw with its own vowel before the superscript alef (ٱلسَّمَٰوَٰتِ) is a
+    // consonant and stays.
+    static constexpr std::string_view kWawSuperscriptAlef = "\xD9\x88\xD9\xB0";
+    std::size_t at = word.find(kWawSuperscriptAlef);
+    if (at == std::string_view::npos) {
+        normalize_append(word, out);
+        return;
+    }
+    std::string without;
+    without.reserve(word.size());
+    std::size_t from = 0;
+    for (; at != std::string_view::npos; at = word.find(kWawSuperscriptAlef, from)) {
+        without.append(word.substr(from, at - from));
+        from = at + kWawSuperscriptAlef.size();
+    }
+    without.append(word.substr(from));
+    normalize_append(without, out);
+}
+
+void drop_inner_alefs(std::string& s, std::size_t from) noexcept {
+    // Alef is D8 A7; D8 is never a continuation byte, so a match is always a whole letter.
+    std::size_t write = from;
+    std::size_t read = from;
+    while (read < s.size()) {
+        if (read > from && read + 1 < s.size() && s[read] == '\xD8' && s[read + 1] == '\xA7') {
+            read += 2;
+            continue;
+        }
+        s[write++] = s[read++];
+    }
+    s.resize(write);
+}
+
+void skeleton_append(std::string_view word, std::string& out) {
+    const std::size_t start = out.size();
+    uthmani_normalize_append(word, out);
+    drop_inner_alefs(out, start);
+}
+
 std::string normalize(std::string_view word) {
     std::string out;
     out.reserve(word.size());

@@ -48,6 +48,23 @@ void normalize_append(std::string_view word, std::string& out);
 /// The normalized form of `word`.
 [[nodiscard]] std::string normalize(std::string_view word);
 
+/// Appends the alef skeleton of `word`: its normalized form without any alef after the first
+/// letter, where a waw that only carries a superscript alef (Uthmani وٰ) counts as an alef.
+/// A recall-only form that bridges the Quran's Uthmani spelling and today's:
+///      ٱلۡيَتَٰمَىٰ and اليتامى → اليتمي        ٱلسَّمَٰوَٰتِ and السماوات → السموت
+///      ٱلصَّلَوٰةَ and الصلاة → الصله           ٱلرَّحۡمَٰنِ and الرحمن → الرحمن
+/// It also merges real words (كاتب, كتب), so it is only ever searched with a low weight.
+/// Equal to uthmani_normalize_append() then drop_inner_alefs(); the analyzer strips clitic
+/// prefixes (وال…) between the two, since dropping their alef would hide them.
+void skeleton_append(std::string_view word, std::string& out);
+
+/// normalize_append(), except that a waw directly followed by a superscript alef (Uthmani وٰ,
+/// an alef seat: ٱلصَّلَوٰةَ) is dropped with it instead of becoming و.
+void uthmani_normalize_append(std::string_view word, std::string& out);
+
+/// Removes every alef (ا) of `s` that comes after byte offset `from`.
+void drop_inner_alefs(std::string& s, std::size_t from) noexcept;
+
 /// True when `c` is dropped inside a word (a diacritic, Quranic mark, tatweel or format
 /// control). The tokenizer uses it to keep such marks inside the word they belong to.
 [[nodiscard]] bool is_dropped_mark(char32_t c) noexcept;

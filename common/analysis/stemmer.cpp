@@ -57,13 +57,9 @@ bool ends_with(std::u32string_view word, std::u32string_view affix) {
     return word.size() >= affix.size() && word.substr(word.size() - affix.size()) == affix;
 }
 
-} // namespace
 
-std::string LightStemmer::stem(std::string_view normalized) const {
-    Letters letters = decode(normalized);
-    std::u32string_view word = letters;
-    if (std::binary_search(kAllahForms.begin(), kAllahForms.end(), word)) return "الله";
-
+// Removes the first listed prefix that `word` starts with, if the guards allow.
+void remove_prefix(std::u32string_view& word) {
     for (const auto prefix : kPrefixes) {
         if (prefix.empty() || !starts_with(word, prefix)) continue;
         // The conjunction و needs at least 3 letters left: ورد, وقت and وصل are words, not و+2.
@@ -71,8 +67,25 @@ std::string LightStemmer::stem(std::string_view normalized) const {
         // Other prefixes need at least 2 letters left: الى and الف keep their ال.
         if (word.size() < prefix.size() + 2) continue;
         word.remove_prefix(prefix.size());
-        break;
+        return;
     }
+}
+
+} // namespace
+
+std::string LightStemmer::strip_prefix(std::string_view normalized) const {
+    Letters letters = decode(normalized);
+    std::u32string_view word = letters;
+    remove_prefix(word);
+    return encode(word);
+}
+
+std::string LightStemmer::stem(std::string_view normalized) const {
+    Letters letters = decode(normalized);
+    std::u32string_view word = letters;
+    if (std::binary_search(kAllahForms.begin(), kAllahForms.end(), word)) return "الله";
+
+    remove_prefix(word);
     for (const auto suffix : kSuffixes) {
         if (suffix.empty()) continue;
         // Every suffix needs at least 2 letters left: the stem of كتابها is كتاب, but

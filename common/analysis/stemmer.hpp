@@ -30,6 +30,8 @@ class Stemmer {
 class LightStemmer final : public Stemmer {
   public:
     [[nodiscard]] std::string stem(std::string_view normalized) const override;
+    /// Only the prefix step of stem(): وال، بال، كال، فال، ال، لل، و, with the same guards.
+    [[nodiscard]] std::string strip_prefix(std::string_view normalized) const;
 };
 
 class SnowballStemmer final : public Stemmer {

@@ -24,6 +24,7 @@ struct AnalyzedToken {
     std::string exact; ///< normalized form (diacritics dropped, letters folded)
     std::string stem;  ///< stem of `exact` under the configured stemmer
     std::string recall_stem; ///< second, recall-only stem (light10+snowball), else empty
+    std::string skeleton;    ///< alef skeleton without clitic prefix (light10 stemmers), else empty
     bool stop = false; ///< `exact` is a stop word
 };
 

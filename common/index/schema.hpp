@@ -23,6 +23,9 @@ inline constexpr std::string_view title = "S";
 inline constexpr std::string_view title_stem = "ZS";
 /// Recall-only Snowball stem of a body or title word, no positions (light10+snowball only).
 inline constexpr std::string_view recall_stem = "XZ";
+/// Recall-only light10 stem of the alef skeleton of a body or title word, no positions
+/// (light10 stemmers): finds Uthmani spellings (ٱلۡيَتَٰمَىٰ) from plain ones (اليتامى).
+inline constexpr std::string_view skeleton = "XA";
 /// Unique document id (boolean): replace_document() by it makes re-runs idempotent.
 inline constexpr std::string_view id = "Q";
 /// Source / outlet, lower-cased (boolean filter).

@@ -106,15 +106,17 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
                 if (clause.exact || clause.phrase) {
                     parts.emplace_back(prefixed(clause.title ? prefix::title : prefix::exact, t.exact));
                     if (positive) parsed.highlight.exacts.insert(t.exact);
-                } else if (!clause.title && !t.recall_stem.empty()) {
-                    // light10+snowball: the word matches either stem, the Snowball one weighted
-                    // lower (kRecallStemWeight).
-                    const Xapian::Query recall(
-                        Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(prefixed(prefix::recall_stem, t.recall_stem)),
-                        kRecallStemWeight
-                    );
-                    parts.emplace_back(Xapian::Query::OP_OR, Xapian::Query(prefixed(prefix::stem, t.stem)), recall);
+                } else if (!clause.title && (!t.recall_stem.empty() || !t.skeleton.empty())) {
+                    // The word matches its stem or, weighted lower, a recall stream: the
+                    // Snowball stem (light10+snowball) and the alef skeleton (light10).
+                    std::vector<Xapian::Query> any{Xapian::Query(prefixed(prefix::stem, t.stem))};
+                    auto add_recall = [&](std::string_view prefix, const std::string& term, double weight) {
+                        if (term.empty()) return;
+                        any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefixed(prefix, term)), weight);
+                    };
+                    add_recall(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
+                    add_recall(prefix::skeleton, t.skeleton, kSkeletonWeight);
+                    parts.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
                     if (positive) parsed.highlight.stems.insert(t.stem);
                 } else {
                     parts.emplace_back(prefixed(clause.title ? prefix::title_stem : prefix::stem, t.stem));

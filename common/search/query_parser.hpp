@@ -46,6 +46,9 @@ struct ParsedQuery {
 /// (light10+snowball databases). Low, so that it mostly finds what light10 misses without
 /// reordering what light10 finds: on shared/eval/arcd-dev, 0.3 keeps MRR@10 and lifts R@100.
 inline constexpr double kRecallStemWeight = 0.3;
+/// Weight of the alef-skeleton stem of a ranked word (light10 databases): lower still, since the
+/// skeleton merges real words; it is there to find Uthmani spellings at all.
+inline constexpr double kSkeletonWeight = 0.2;
 
 /// Longest query accepted, in bytes; longer ones are refused with a QueryError.
 inline constexpr std::size_t kMaxQueryBytes = 64 * 1024;
