@@ -7,9 +7,17 @@
 #include <charconv>
 
 namespace fahras {
+namespace {
+
+// Uthmani waw + superscript alef (see uthmani_normalize_append()).
+constexpr std::string_view kWawSuperscriptAlef = "\xD9\x88\xD9\xB0";
+
+} // namespace
 
 std::string AnalyzerConfig::to_metadata() const {
-    std::string out = "v" + std::to_string(version);
+    // append(), not "v" + …: GCC 12 -O3 warns (a false -Wrestrict) on the concatenation.
+    std::string out = "v";
+    out += std::to_string(version);
     out += ";stemmer=";
     out += to_string(stemmer);
     out += ";stopwords=";
@@ -66,6 +74,9 @@ std::uint32_t Analyzer::analyze(
     std::vector<Token> tokens;
     const std::uint32_t next = tokenize(text, tokens, first_position);
     const bool skeletons = has_skeletons();
+    // Only Snowball is slow enough to be worth a hash lookup and three string copies: light10
+    // on bytes is cheaper than the cache (measured with bench/analysis_speed.sh).
+    const bool use_cache = recall_stemmer_ != nullptr || config_.stemmer == StemmerKind::Snowball;
     std::string skeleton;
     out.reserve(out.size() + tokens.size());
     for (const Token& token : tokens) {
@@ -74,6 +85,20 @@ std::uint32_t Analyzer::analyze(
         normalize_append(token.view(text), analyzed.exact);
         if (analyzed.exact.empty()) continue; // only marks: nothing to index
         analyzed.stop = is_stop(analyzed.exact);
+        // The stems depend on the exact form only, except the skeleton of a word with an
+        // Uthmani وٰ (it reads the original): those are computed every time, never cached.
+        const std::string_view original = token.view(text);
+        const bool uthmani_waw = skeletons && original.find(kWawSuperscriptAlef) != std::string_view::npos;
+        const bool cache = use_cache && !uthmani_waw;
+        if (cache) {
+            if (const auto hit = cache_.find(analyzed.exact); hit != cache_.end()) {
+                analyzed.stem = hit->second.stem;
+                analyzed.recall_stem = hit->second.recall_stem;
+                analyzed.skeleton = hit->second.skeleton;
+                out.push_back(std::move(analyzed));
+                continue;
+            }
+        }
         analyzed.stem = stemmer_->stem(analyzed.exact);
         // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
         // prefix step goes first.
@@ -81,9 +106,13 @@ std::uint32_t Analyzer::analyze(
         if (skeletons) {
             // Prefixes go before the alefs: dropping the alef of وال would hide the clitic.
             skeleton.clear();
-            uthmani_normalize_append(token.view(text), skeleton);
+            uthmani_normalize_append(original, skeleton);
             analyzed.skeleton = light_.strip_prefix(skeleton);
             drop_inner_alefs(analyzed.skeleton, 0);
+        }
+        if (cache) {
+            if (cache_.size() >= kStemCacheEntries) cache_.clear();
+            cache_.emplace(analyzed.exact, Stems{analyzed.stem, analyzed.recall_stem, analyzed.skeleton});
         }
         out.push_back(std::move(analyzed));
     }

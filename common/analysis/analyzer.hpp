@@ -10,7 +10,7 @@
 /// Normalization comes before the stop list and the stemmer, because both are written for
 /// normalized text (Xapian's Snowball stemmer gives مدرس for المدرسة but keeps المدرسه).
 /// An Analyzer is cheap to copy settings from but not thread-safe (the Snowball stemmer keeps
-/// state): use one per thread.
+/// state, and a cache of stems fills as it analyzes): use one per thread.
 #pragma once
 
 #include "common/analysis/stemmer.hpp"
@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace fahras {
@@ -80,6 +81,15 @@ class Analyzer {
     std::unique_ptr<Stemmer> stemmer_;
     std::unique_ptr<Stemmer> recall_stemmer_; ///< null unless light10+snowball
     LightStemmer light_;                      ///< prefix step of the skeleton
+
+    /// Stems by exact form, when a Snowball stemmer runs. Word frequencies are Zipfian, so most tokens of a text are words
+    /// seen before; the Snowball stemmer costs more than the rest of the analysis together.
+    /// Emptied when full (bounded memory, no LRU bookkeeping).
+    struct Stems {
+        std::string stem, recall_stem, skeleton;
+    };
+    static constexpr std::size_t kStemCacheEntries = 1 << 16;
+    mutable std::unordered_map<std::string, Stems> cache_;
     StopWords stopwords_;
 };
 
