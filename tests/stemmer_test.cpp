@@ -8,6 +8,7 @@
 #include "common/index/schema.hpp"
 #include "common/search/query_parser.hpp"
 #include "common/search/searcher.hpp"
+#include "common/search/snippet.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -158,6 +159,13 @@ TEST_CASE("plain spelling finds Uthmani text through the alef skeleton", "[stemm
         Searcher searcher(index_text(dir, kind == StemmerKind::Light10 ? "light" : "both", verses, kind));
         CHECK(ids(searcher, "اليتامى والمساكين") == std::vector<std::string>{"2-83", "news"});
         CHECK(ids(searcher, "الصلاة والزكاة") == std::vector<std::string>{"2-43"});
+        // The Uthmani word is highlighted, whole, although only its skeleton matched.
+        const ParsedQuery parsed = parse_query("اليتامى", searcher.analyzer());
+        const std::string verse = "وَذِي ٱلۡقُرۡبَىٰ وَٱلۡيَتَٰمَىٰ وَٱلۡمَسَٰكِينِ";
+        const Snippet snippet = Snippeter(searcher.analyzer(), parsed.highlight).highlight_all(verse);
+        REQUIRE(snippet.highlights.size() == 1);
+        const Highlight& h = snippet.highlights[0];
+        CHECK(snippet.text.substr(h.start, h.end - h.start) == "وَٱلۡيَتَٰمَىٰ");
         // The exact spelling still ranks first.
         SearchOptions options;
         const auto hits = searcher.search(parse_query("اليتامى", searcher.analyzer()).query, options).hits;

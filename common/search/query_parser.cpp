@@ -117,7 +117,11 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
                     add_recall(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
                     add_recall(prefix::skeleton, t.skeleton, kSkeletonWeight);
                     parts.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
-                    if (positive) parsed.highlight.stems.insert(t.stem);
+                    if (positive) {
+                        parsed.highlight.stems.insert(t.stem);
+                        if (!t.recall_stem.empty()) parsed.highlight.recall_stems.emplace(t.recall_stem, t.stem);
+                        if (!t.skeleton.empty()) parsed.highlight.skeletons.emplace(t.skeleton, t.stem);
+                    }
                 } else {
                     parts.emplace_back(prefixed(clause.title ? prefix::title_stem : prefix::stem, t.stem));
                     if (positive) parsed.highlight.stems.insert(t.stem);

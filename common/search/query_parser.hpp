@@ -15,6 +15,7 @@
 
 #include <xapian.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ struct HighlightTerms {
     std::set<std::string> stems;                 ///< from ranked/required words
     std::set<std::string> exacts;                ///< from =word
     std::vector<std::vector<std::string>> phrases; ///< exact-form sequences
+    /// Recall streams (Snowball stem, alef skeleton) → the stem of the query word they came
+    /// from, so that a word found only through them (ٱلۡيَتَٰمَىٰ for اليتامى) is highlighted too,
+    /// with its query word's weight.
+    std::map<std::string, std::string> recall_stems;
+    std::map<std::string, std::string> skeletons;
     [[nodiscard]] bool empty() const { return stems.empty() && exacts.empty() && phrases.empty(); }
 };
 

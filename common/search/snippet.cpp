@@ -50,6 +50,12 @@ std::vector<Snippeter::Match> Snippeter::find_matches(const std::vector<Analyzed
             out.push_back(Match{i, -1, tokens[i].stem});
         } else if (terms_.exacts.count(tokens[i].exact) != 0) {
             out.push_back(Match{i, -1, tokens[i].exact});
+        } else if (const auto r = terms_.recall_stems.find(tokens[i].recall_stem);
+                   !tokens[i].recall_stem.empty() && r != terms_.recall_stems.end()) {
+            out.push_back(Match{i, -1, r->second});
+        } else if (const auto k = terms_.skeletons.find(tokens[i].skeleton);
+                   !tokens[i].skeleton.empty() && k != terms_.skeletons.end()) {
+            out.push_back(Match{i, -1, k->second});
         }
     }
     return out;
