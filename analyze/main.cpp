@@ -31,7 +31,8 @@ namespace po = boost::program_options;
 constexpr std::string_view kUsage =
     "Usage: fahras-analyze [OPTIONS] [TEXT...]\n\n"
     "Show how fahras analyzes TEXT (or standard input): for each word its byte span in the\n"
-    "original, the normalized exact form (phrases, =word), the stem (ranked search), the\n"
+    "original, the normalized exact form (phrases, =word), the stem (ranked search; a second\n"
+    "stem after a comma for Quranic spellings with a superscript alef, read as today's), the\n"
     "recall-only Snowball stem (light10+snowball), the recall-only stem of the alef skeleton\n"
     "(light10 stemmers) and whether it is a stop word.\n"
     "With --query, also show the Xapian query that fahras-search would run for TEXT.\n\n"
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
                 };
                 if (recall) j["recall_stem"] = t.recall_stem;
                 if (skeletons) j["skeleton"] = t.skeleton;
+                if (!t.alef_stem.empty()) j["alef_stem"] = t.alef_stem;
                 std::cout << j.dump() << '\n';
             }
         } else {
@@ -158,7 +160,7 @@ int main(int argc, char** argv) {
                 std::string bytes = span.str();
                 bytes.resize(std::max<std::size_t>(bytes.size() + 1, 11), ' ');
                 std::cout << pos << bytes << pad(std::string(t.token.view(repaired)), 15) << ' ' << pad(t.exact, 13)
-                          << ' ' << pad(t.stem, 11) << ' ' << (recall ? pad(t.recall_stem, 11) + " " : "")
+                          << ' ' << pad(t.alef_stem.empty() ? t.stem : t.stem + "," + t.alef_stem, 11) << ' ' << (recall ? pad(t.recall_stem, 11) + " " : "")
                           << (skeletons ? pad(t.skeleton, 11) + " " : "")
                           << (t.stop ? "stop" : "") << '\n';
             }

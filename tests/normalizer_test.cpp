@@ -142,3 +142,23 @@ TEST_CASE("alef skeleton: Uthmani and plain spellings meet", "[normalizer]") {
     CHECK(skeleton(uthmani) == expected);
     CHECK(skeleton(plain) == expected);
 }
+
+TEST_CASE("superscript alef written out, as today's spelling writes it", "[normalizer]") {
+    auto written = [](const std::string& word) {
+        std::string out;
+        write_out_superscript_alef_append(word, out);
+        return out;
+    };
+    auto [uthmani, expected] = GENERATE(table<std::string, std::string>({
+        {"ٱلۡعَٰلَمِينَ", "العالمين"},   // ٰ after a consonant → ا
+        {"ٱلصَّلَوٰةَ", "الصلاه"},       // وٰ: the waw only seats the alef
+        {"ٱلۡحَيَوٰةِ", "الحياه"},
+        {"ٱلۡيَتَٰمَىٰ", "اليتامي"},      // ىٰ stays ى (then ي)
+        {"ٱلسَّمَٰوَٰتِ", "السماوات"},    // a waw with its own vowel is a consonant
+        {"ٱلرِّبَوٰاْ", "الربا"},        // no double alef
+        {"كِتَٰبٌ", "كتاب"},
+        {"كتاب", "كتاب"},               // no superscript alef: as normalize()
+    }));
+    CAPTURE(uthmani);
+    CHECK(written(uthmani) == expected);
+}

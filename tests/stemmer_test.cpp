@@ -172,9 +172,20 @@ TEST_CASE("plain spelling finds Uthmani text through the alef skeleton", "[stemm
         REQUIRE(hits.size() == 2);
         CHECK(hits[0].doc.id == "news");
     }
-    // Without light10 there is no skeleton stream.
-    Searcher none(index_text(dir, "none", verses, StemmerKind::None));
-    CHECK(ids(none, "الصلاة").empty());
+    // Every stemmer also indexes the stem of the written-out spelling (الصلاه for ٱلصَّلَوٰةَ),
+    // at full weight: the verse that has both words ranks first.
+    for (const auto kind : {StemmerKind::None, StemmerKind::Snowball, StemmerKind::Light10Snowball}) {
+        CAPTURE(to_string(kind));
+        Searcher searcher(index_text(dir, "w" + std::string(to_string(kind)), verses, kind));
+        CHECK(ids(searcher, "الصلاة") == std::vector<std::string>{"2-43"});
+        CHECK(ids(searcher, "=الصلاة").empty()); // the exact form stays the normalized one
+    }
+    // No written-out stem for words without a superscript alef.
+    std::vector<AnalyzedToken> tokens;
+    Analyzer().analyze("الصلاة ٱلصَّلَوٰةَ", tokens);
+    REQUIRE(tokens.size() == 2);
+    CHECK(tokens[0].alef_stem.empty());
+    CHECK(tokens[1].alef_stem == tokens[0].stem);
 }
 
 TEST_CASE("stop words are normalized when loaded", "[stopwords]") {

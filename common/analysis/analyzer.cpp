@@ -11,6 +11,7 @@ namespace {
 
 // Uthmani waw + superscript alef (see uthmani_normalize_append()).
 constexpr std::string_view kWawSuperscriptAlef = "\xD9\x88\xD9\xB0";
+constexpr std::string_view kSuperscriptAlefBytes = "\xD9\xB0";
 
 } // namespace
 
@@ -78,6 +79,7 @@ std::uint32_t Analyzer::analyze(
     // on bytes is cheaper than the cache (measured with bench/analysis_speed.sh).
     const bool use_cache = recall_stemmer_ != nullptr || config_.stemmer == StemmerKind::Snowball;
     std::string skeleton;
+    std::string written;
     out.reserve(out.size() + tokens.size());
     for (const Token& token : tokens) {
         AnalyzedToken analyzed;
@@ -90,16 +92,27 @@ std::uint32_t Analyzer::analyze(
         const std::string_view original = token.view(text);
         const bool uthmani_waw = skeletons && original.find(kWawSuperscriptAlef) != std::string_view::npos;
         const bool cache = use_cache && !uthmani_waw;
+        // Quranic superscript alef: also stem the spelling that writes it out (not cached, it
+        // reads the original; rare outside the Quran).
+        if (original.find(kSuperscriptAlefBytes) != std::string_view::npos) {
+            written.clear();
+            write_out_superscript_alef_append(original, written);
+            if (written != analyzed.exact) {
+                analyzed.alef_stem = stemmer_->stem(written);
+            }
+        }
         if (cache) {
             if (const auto hit = cache_.find(analyzed.exact); hit != cache_.end()) {
                 analyzed.stem = hit->second.stem;
                 analyzed.recall_stem = hit->second.recall_stem;
                 analyzed.skeleton = hit->second.skeleton;
+                if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
                 out.push_back(std::move(analyzed));
                 continue;
             }
         }
         analyzed.stem = stemmer_->stem(analyzed.exact);
+        if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
         // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
         // prefix step goes first.
         if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(light_.strip_prefix(analyzed.exact));

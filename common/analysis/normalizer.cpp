@@ -228,6 +228,59 @@ void uthmani_normalize_append(std::string_view word, std::string& out) {
     normalize_append(without, out);
 }
 
+void write_out_superscript_alef_append(std::string_view word, std::string& out) {
+    static constexpr std::string_view kSuperscriptAlefBytes = "\xD9\xB0";
+    if (word.find(kSuperscriptAlefBytes) == std::string_view::npos) {
+        normalize_append(word, out);
+        return;
+    }
+    // Rewrite the original, then normalize it: every rule of normalize_append() still applies.
+    std::string spelled;
+    spelled.reserve(word.size() + 8);
+    std::size_t i = 0;
+    std::size_t last_letter = std::string::npos; // offset in `spelled` of the last base letter
+    bool mark_since_letter = false;
+    while (i < word.size()) {
+        const std::size_t at = i;
+        const int32_t c = utf8::next(word, i);
+        if (c < 0) continue;
+        const auto cp = static_cast<char32_t>(c);
+        if (cp != kSuperscriptAlef) {
+            spelled.append(word.substr(at, i - at));
+            if (is_dropped_mark(cp)) {
+                mark_since_letter = true;
+            } else {
+                last_letter = spelled.size() - (i - at);
+                mark_since_letter = false;
+            }
+            continue;
+        }
+        const bool after_waw = last_letter != std::string::npos && !mark_since_letter &&
+                               spelled.compare(last_letter, 2, "\xD9\x88") == 0;
+        const bool after_maksura = last_letter != std::string::npos &&
+                                   spelled.compare(last_letter, 2, "\xD9\x89") == 0;
+        if (after_waw) {
+            spelled.replace(last_letter, 2, "\xD8\xA7"); // وٰ: the waw only seats the alef
+        } else if (!after_maksura) {                      // ىٰ: the maksura is the long a already
+            spelled.append("\xD8\xA7");
+        }
+        mark_since_letter = true;
+    }
+    const std::size_t start = out.size();
+    normalize_append(spelled, out);
+    // ٱلرِّبَوٰاْ: the written-out alef meets a written alef; keep one.
+    std::size_t write = start;
+    std::size_t read = start;
+    while (read < out.size()) {
+        if (out.compare(read, 4, "\xD8\xA7\xD8\xA7") == 0) {
+            read += 2; // drop the first of the two
+            continue;
+        }
+        out[write++] = out[read++];
+    }
+    out.resize(write);
+}
+
 void drop_inner_alefs(std::string& s, std::size_t from) noexcept {
     // Alef is D8 A7; D8 is never a continuation byte, so a match is always a whole letter.
     std::size_t write = from;

@@ -62,6 +62,13 @@ void skeleton_append(std::string_view word, std::string& out);
 /// an alef seat: ٱلصَّلَوٰةَ) is dropped with it instead of becoming و.
 void uthmani_normalize_append(std::string_view word, std::string& out);
 
+/// normalize_append() of `word` with its superscript alefs written out, as today's spelling
+/// writes them (Uthmani ٰ read as ا): ٱلصَّلَوٰةَ → الصلاه (وٰ is an alef seat), ٱلۡيَتَٰمَىٰ →
+/// اليتامي (ىٰ stays ى), ٱلۡعَٰلَمِينَ → العالمين, ٱلرِّبَوٰاْ → الربا (no double alef). Words
+/// without U+0670 come out as normalize() gives them. For the index only: the normalized
+/// form (ٰ dropped) stays the exact form, since modern text drops it too (هٰذا → هذا).
+void write_out_superscript_alef_append(std::string_view word, std::string& out);
+
 /// Removes every alef (ا) of `s` that comes after byte offset `from`.
 void drop_inner_alefs(std::string& s, std::size_t from) noexcept;
 

@@ -48,6 +48,8 @@ std::vector<Snippeter::Match> Snippeter::find_matches(const std::vector<Analyzed
             out.push_back(Match{i, group[i], phrase_key[i]});
         } else if (terms_.stems.count(tokens[i].stem) != 0) {
             out.push_back(Match{i, -1, tokens[i].stem});
+        } else if (!tokens[i].alef_stem.empty() && terms_.stems.count(tokens[i].alef_stem) != 0) {
+            out.push_back(Match{i, -1, tokens[i].alef_stem});
         } else if (terms_.exacts.count(tokens[i].exact) != 0) {
             out.push_back(Match{i, -1, tokens[i].exact});
         } else if (const auto r = terms_.recall_stems.find(tokens[i].recall_stem);
