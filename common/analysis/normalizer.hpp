@@ -13,21 +13,23 @@
 ///      U+2066–U+2069, soft hyphen U+00AD, BOM U+FEFF
 ///  - Alef forms to bare alef:   آ أ إ ٱ ٲ ٳ → ا      إيران → ايران, ٱللَّه → الله
 ///  - Hamza seats:               ؤ → و (مؤتمر → موتمر), ئ → ي (رئيس → رييس)
-///  - Yeh forms:                 ى → ي (مستشفى → مستشفي), ی ے → ي (Farsi/Urdu yeh)
+///  - Yeh forms:                 ى → ي (مستشفى → مستشفي), ی ے → ي (Farsi yeh, yeh barree:
+///                               فارسی → فارسي)
 ///  - Teh marbuta:               ة → ه (اتفاقية → اتفاقيه)
-///  - Keheh:                     ک → ك
-///  - Heh forms:                 ۀ ہ → ه
+///  - Keheh:                     ک → ك (کتاب → كتاب)
+///  - Heh forms:                 ۀ ہ → ه (heh with yeh above, heh goal: خانۀ → خانه)
 ///  - Digits:                    ٠–٩ and ۰–۹ → 0–9 (٢٠٢٤ → 2024, ۱۴۰۳ → 1403)
 ///  - Number separators:         ٫ → . and ٬ → , (٣٫٥ → 3.5, ١٬٠٠٠ → 1,000), so Arabic-Indic
 ///                               and ASCII numbers meet
-///  - Letters of Arabic-script languages: ٲ ٳ (alef with wavy hamza) → ا, ی ے → ي (Farsi yeh,
-///    yeh barree), ک → ك (keheh), ۀ ہ → ه (heh with yeh above, heh goal), so Persian and Urdu
-///    spellings of shared words meet the Arabic ones (کتاب → كتاب).
 ///  - Latin and other cased scripts are case-folded (Xapian → xapian).
 ///
 /// Mark order does not matter (the bundled Quran puts shadda before fatha, Unicode's canonical
 /// order puts fatha first): every mark is dropped wherever it is, so رَبِّ, رَبِّ and رِّب all give
 /// رب without an NFC pass. Invalid UTF-8 bytes are dropped.
+///
+/// Two recall-only readings for Quranic spelling sit beside normalize() (used by the analyzer
+/// for extra index terms, never as the exact form): write_out_superscript_alef_append()
+/// (ٱلصَّلَوٰةَ → الصلاه) and skeleton_append() (every inner alef dropped).
 ///
 /// Fast path: a token that is already clean (ASCII lower case and digits, and Arabic letters
 /// that no rule changes) is copied as it is, without decoding; most tokens of news text are.
