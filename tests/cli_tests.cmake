@@ -29,3 +29,8 @@ set_tests_properties(cli.analyze.version PROPERTIES PASS_REGULAR_EXPRESSION "^fa
 add_test(NAME cli.analyze.contract
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/analyze_cli.sh ${FAHRAS_ANALYZE} ${FAHRAS_INDEX}
             ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/analyze-work)
+
+# bench/fahras-run: the batch runner behind bench/quality.sh.
+add_test(NAME cli.run.contract
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_cli.sh $<TARGET_FILE:fahras-run> ${FAHRAS_INDEX}
+            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/run-work)
