@@ -176,7 +176,7 @@ TEST_CASE("plain spelling finds Uthmani text through the alef skeleton", "[stemm
     // at full weight: the verse that has both words ranks first.
     for (const auto kind : {StemmerKind::None, StemmerKind::Snowball, StemmerKind::Light10Snowball}) {
         CAPTURE(to_string(kind));
-        Searcher searcher(index_text(dir, "w" + std::string(to_string(kind)), verses, kind));
+        Searcher searcher(index_text(dir, std::string("w").append(to_string(kind)), verses, kind));
         CHECK(ids(searcher, "الصلاة") == std::vector<std::string>{"2-43"});
         CHECK(ids(searcher, "=الصلاة").empty()); // the exact form stays the normalized one
     }
@@ -222,7 +222,7 @@ TEST_CASE("the stem cache never changes what the analyzer says", "[analyzer]") {
         std::vector<AnalyzedToken> out;
         analyzer.analyze(text, out);
         std::vector<std::string> s;
-        for (const auto& t : out) s.push_back(t.stem + "|" + t.recall_stem + "|" + t.skeleton);
+        for (const auto& t : out) s.push_back(std::string(t.stem).append("|").append(t.recall_stem).append("|").append(t.skeleton));
         return s;
     };
     // Same exact form الصلوه, but the Uthmani spelling's وٰ is an alef: its skeleton differs,
