@@ -18,7 +18,8 @@ struct RawOptions {
     std::string db;
     std::vector<std::string> inputs;
     std::string format = "auto";
-    std::string stemmer = "light10";
+    std::string stemmer = "light10+snowball";
+    std::string stopwords = "none";
     std::string id_field = "id";
     std::string title_field = "title";
     std::string body_field = "body";
@@ -56,7 +57,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("version,V", "print the version and exit")
         ("db,d", po::value(&raw.db)->value_name("DB"), "database directory (required)")
         ("format,f", po::value(&raw.format)->value_name("FMT"), "input format: auto|jsonl|text|wikixml (default auto)")
-        ("stemmer", po::value(&raw.stemmer)->value_name("NAME"), "light10|snowball|none (default light10); stored in DB")
+        ("stemmer", po::value(&raw.stemmer)->value_name("NAME"), "light10|light10+snowball|snowball|none (default light10+snowball); stored in DB")
+        ("stopwords", po::value(&raw.stopwords)->value_name("LIST"), "default|none: drop Arabic stop words from ranked queries (default none); stored in DB")
         ("id-field", po::value(&raw.id_field)->value_name("NAME"), "JSON field with the document id (default id)")
         ("title-field", po::value(&raw.title_field)->value_name("NAME"), "JSON field with the title (default title)")
         ("body-field", po::value(&raw.body_field)->value_name("NAME"), "JSON field with the text (default body)")
@@ -102,6 +104,10 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     c.inputs = raw.inputs;
     c.format = parse_input_format(raw.format);
     c.analyzer.stemmer = parse_stemmer_kind(raw.stemmer);
+    if (raw.stopwords != "default" && raw.stopwords != "none") {
+        throw UsageError("--stopwords: expected one of default|none, got '" + raw.stopwords + "'");
+    }
+    c.analyzer.stopwords = raw.stopwords == "default";
     c.reader.id_field = raw.id_field;
     c.reader.title_field = raw.title_field;
     c.reader.body_field = raw.body_field;

@@ -45,3 +45,17 @@ add_test(NAME cli.index.inputs
         "$idx" --db "$work/a" --stemmer snowball "$data/news-60.jsonl.gz" 2>"$work/err"; [ $? -eq 2 ] || { echo "FAIL: analyzer mismatch not 2"; fail=1; }
         exit $fail
     ]=] _ ${FAHRAS_INDEX} ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/cli-inputs)
+# fahras-analyze: --help/--version and its contract (exit codes, JSON spans, --db, --query).
+set(FAHRAS_ANALYZE $<TARGET_FILE:fahras-analyze>)
+add_test(NAME cli.analyze.help COMMAND ${FAHRAS_ANALYZE} --help)
+set_tests_properties(cli.analyze.help PROPERTIES PASS_REGULAR_EXPRESSION "Usage: fahras-analyze")
+add_test(NAME cli.analyze.version COMMAND ${FAHRAS_ANALYZE} --version)
+set_tests_properties(cli.analyze.version PROPERTIES PASS_REGULAR_EXPRESSION "^fahras [0-9]+\\.[0-9]+")
+add_test(NAME cli.analyze.contract
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/analyze_cli.sh ${FAHRAS_ANALYZE} ${FAHRAS_INDEX}
+            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/analyze-work)
+
+# bench/fahras-run: the batch runner behind bench/quality.sh.
+add_test(NAME cli.run.contract
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_cli.sh $<TARGET_FILE:fahras-run> ${FAHRAS_INDEX}
+            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/run-work)

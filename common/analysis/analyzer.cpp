@@ -7,9 +7,18 @@
 #include <charconv>
 
 namespace fahras {
+namespace {
+
+// Uthmani waw + superscript alef (see uthmani_normalize_append()).
+constexpr std::string_view kWawSuperscriptAlef = "\xD9\x88\xD9\xB0";
+constexpr std::string_view kSuperscriptAlefBytes = "\xD9\xB0";
+
+} // namespace
 
 std::string AnalyzerConfig::to_metadata() const {
-    std::string out = "v" + std::to_string(version);
+    // append(), not "v" + …: GCC 12 -O3 warns (a false -Wrestrict) on the concatenation.
+    std::string out = "v";
+    out += std::to_string(version);
     out += ";stemmer=";
     out += to_string(stemmer);
     out += ";stopwords=";
@@ -53,7 +62,10 @@ AnalyzerConfig AnalyzerConfig::from_metadata(std::string_view text) {
 }
 
 Analyzer::Analyzer(AnalyzerConfig config)
-    : config_(config), stemmer_(make_stemmer(config.stemmer)), stopwords_(StopWords::arabic_default()) {}
+    : config_(config),
+      stemmer_(make_stemmer(config.stemmer)),
+      recall_stemmer_(make_recall_stemmer(config.stemmer)),
+      stopwords_(StopWords::arabic_default()) {}
 
 std::uint32_t Analyzer::analyze(
     std::string_view text,
@@ -62,6 +74,12 @@ std::uint32_t Analyzer::analyze(
 ) const {
     std::vector<Token> tokens;
     const std::uint32_t next = tokenize(text, tokens, first_position);
+    const bool skeletons = has_skeletons();
+    // Only Snowball is slow enough to be worth a hash lookup and three string copies: light10
+    // on bytes is cheaper than the cache (measured with bench/analysis_speed.sh).
+    const bool use_cache = recall_stemmer_ != nullptr || config_.stemmer == StemmerKind::Snowball;
+    std::string skeleton;
+    std::string written;
     out.reserve(out.size() + tokens.size());
     for (const Token& token : tokens) {
         AnalyzedToken analyzed;
@@ -69,7 +87,46 @@ std::uint32_t Analyzer::analyze(
         normalize_append(token.view(text), analyzed.exact);
         if (analyzed.exact.empty()) continue; // only marks: nothing to index
         analyzed.stop = is_stop(analyzed.exact);
+        // The stems depend on the exact form only, except the skeleton of a word with an
+        // Uthmani وٰ (it reads the original): those are computed every time, never cached.
+        const std::string_view original = token.view(text);
+        const bool uthmani_waw = skeletons && original.find(kWawSuperscriptAlef) != std::string_view::npos;
+        const bool cache = use_cache && !uthmani_waw;
+        // Quranic superscript alef: also stem the spelling that writes it out (not cached, it
+        // reads the original; rare outside the Quran).
+        if (original.find(kSuperscriptAlefBytes) != std::string_view::npos) {
+            written.clear();
+            write_out_superscript_alef_append(original, written);
+            if (written != analyzed.exact) {
+                analyzed.alef_stem = stemmer_->stem(written);
+            }
+        }
+        if (cache) {
+            if (const auto hit = cache_.find(analyzed.exact); hit != cache_.end()) {
+                analyzed.stem = hit->second.stem;
+                analyzed.recall_stem = hit->second.recall_stem;
+                analyzed.skeleton = hit->second.skeleton;
+                if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
+                out.push_back(std::move(analyzed));
+                continue;
+            }
+        }
         analyzed.stem = stemmer_->stem(analyzed.exact);
+        if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
+        // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
+        // prefix step goes first.
+        if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(light_.strip_prefix(analyzed.exact));
+        if (skeletons) {
+            // Prefixes go before the alefs: dropping the alef of وال would hide the clitic.
+            skeleton.clear();
+            uthmani_normalize_append(original, skeleton);
+            analyzed.skeleton = light_.strip_prefix(skeleton);
+            drop_inner_alefs(analyzed.skeleton, 0);
+        }
+        if (cache) {
+            if (cache_.size() >= kStemCacheEntries) cache_.clear();
+            cache_.emplace(analyzed.exact, Stems{analyzed.stem, analyzed.recall_stem, analyzed.skeleton});
+        }
         out.push_back(std::move(analyzed));
     }
     return next;
@@ -78,5 +135,9 @@ std::uint32_t Analyzer::analyze(
 std::string Analyzer::normalize(std::string_view word) const { return fahras::normalize(word); }
 
 std::string Analyzer::stem(std::string_view normalized) const { return stemmer_->stem(normalized); }
+
+std::string Analyzer::recall_stem(std::string_view normalized) const {
+    return recall_stemmer_ ? recall_stemmer_->stem(normalized) : std::string();
+}
 
 } // namespace fahras

@@ -1,77 +1,84 @@
 #include "common/analysis/stemmer.hpp"
 
 #include "common/util/error.hpp"
-#include "common/util/utf8.hpp"
 
+#include <algorithm>
 #include <array>
-#include <vector>
 
 namespace fahras {
 namespace {
 
-// Works on code points so that length guards count letters, not bytes.
-using Letters = std::u32string;
+// Works on the UTF-8 bytes: every affix is made of two-byte Arabic letters, so matching is a
+// byte comparison, and the length guards count letters (code points) with letter_count().
+// No decoding, no allocation but the returned string.
 
-Letters decode(std::string_view s) {
-    Letters out;
-    out.reserve(s.size() / 2);
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const int32_t c = utf8::next(s, i);
-        if (c >= 0) out.push_back(static_cast<char32_t>(c));
-    }
-    return out;
+// Code points in `s` (bytes that are not UTF-8 continuation bytes).
+std::size_t letter_count(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
 }
 
-std::string encode(std::u32string_view letters) {
-    std::string out;
-    out.reserve(letters.size() * 2);
-    for (const char32_t c : letters) utf8::append(out, c);
-    return out;
-}
+// An affix and its length in letters.
+struct Affix {
+    std::string_view bytes;
+    std::size_t letters;
+};
 
 // light10 prefixes, longest first so that وال is tried before و. Text is normalized already.
-const std::array<std::u32string_view, 7> kPrefixes = {
-    U"وال", U"بال", U"كال", U"فال", U"ال", U"لل", U"و",
-};
+constexpr std::array<Affix, 7> kPrefixes = {{
+    {"وال", 3}, {"بال", 3}, {"كال", 3}, {"فال", 3}, {"ال", 2}, {"لل", 2}, {"و", 1},
+}};
 
 // light10 suffixes, in the order they are tried; each is removed at most once. ة and ية are
 // already ه and يه after normalization, so they are not listed twice.
-const std::array<std::u32string_view, 8> kSuffixes = {
-    U"ها", U"ان", U"ات", U"ون", U"ين", U"يه", U"ه", U"ي",
+constexpr std::array<Affix, 8> kSuffixes = {{
+    {"ها", 2}, {"ان", 2}, {"ات", 2}, {"ون", 2}, {"ين", 2}, {"يه", 2}, {"ه", 1}, {"ي", 1},
+}};
+
+// The name of God with its clitics. light10's rules would cut الله to له (ال + له, Lucene's
+// ArabicStemmer does) and لله to لل (ه taken as a suffix), so الله and لله would never meet:
+// these forms all stem to الله. Sorted by bytes, for binary search.
+constexpr std::array<std::string_view, 8> kAllahForms = {
+    "الله", "بالله", "تالله", "فالله", "فلله", "لله", "والله", "ولله",
 };
 
-bool starts_with(std::u32string_view word, std::u32string_view affix) {
-    return word.size() >= affix.size() && word.substr(0, affix.size()) == affix;
-}
-
-bool ends_with(std::u32string_view word, std::u32string_view affix) {
-    return word.size() >= affix.size() && word.substr(word.size() - affix.size()) == affix;
+// Removes the first listed prefix that `word` starts with, if the guards allow.
+void remove_prefix(std::string_view& word) {
+    const std::size_t letters = letter_count(word);
+    for (const Affix& prefix : kPrefixes) {
+        if (!word.starts_with(prefix.bytes)) continue;
+        // The conjunction و needs at least 3 letters left: ورد, وقت and وصل are words, not و+2.
+        if (prefix.letters == 1 && letters < 4) continue;
+        // Other prefixes need at least 2 letters left: الى and الف keep their ال.
+        if (letters < prefix.letters + 2) continue;
+        word.remove_prefix(prefix.bytes.size());
+        return;
+    }
 }
 
 } // namespace
 
-std::string LightStemmer::stem(std::string_view normalized) const {
-    Letters letters = decode(normalized);
-    std::u32string_view word = letters;
+std::string LightStemmer::strip_prefix(std::string_view normalized) const {
+    std::string_view word = normalized;
+    remove_prefix(word);
+    return std::string(word);
+}
 
-    for (const auto prefix : kPrefixes) {
-        if (prefix.empty() || !starts_with(word, prefix)) continue;
-        // The conjunction و needs at least 3 letters left: ورد, وقت and وصل are words, not و+2.
-        if (prefix.size() == 1 && word.size() < 4) continue;
-        // Other prefixes need at least 2 letters left: الى and الف keep their ال.
-        if (word.size() < prefix.size() + 2) continue;
-        word.remove_prefix(prefix.size());
-        break;
-    }
-    for (const auto suffix : kSuffixes) {
-        if (suffix.empty()) continue;
+std::string LightStemmer::stem(std::string_view normalized) const {
+    std::string_view word = normalized;
+    if (std::binary_search(kAllahForms.begin(), kAllahForms.end(), word)) return "الله";
+
+    remove_prefix(word);
+    std::size_t letters = letter_count(word);
+    for (const Affix& suffix : kSuffixes) {
         // Every suffix needs at least 2 letters left: the stem of كتابها is كتاب, but
         // يه (he) and ان (that) are left alone.
-        if (word.size() < suffix.size() + 2 || !ends_with(word, suffix)) continue;
-        word.remove_suffix(suffix.size());
+        if (letters < suffix.letters + 2 || !word.ends_with(suffix.bytes)) continue;
+        word.remove_suffix(suffix.bytes.size());
+        letters -= suffix.letters;
     }
-    return encode(word);
+    return std::string(word);
 }
 
 SnowballStemmer::SnowballStemmer() : stem_("arabic") {}
@@ -85,6 +92,7 @@ std::string SnowballStemmer::stem(std::string_view normalized) const {
 std::unique_ptr<Stemmer> make_stemmer(StemmerKind kind) {
     switch (kind) {
     case StemmerKind::Light10:
+    case StemmerKind::Light10Snowball:
         return std::make_unique<LightStemmer>();
     case StemmerKind::Snowball:
         return std::make_unique<SnowballStemmer>();
@@ -94,10 +102,17 @@ std::unique_ptr<Stemmer> make_stemmer(StemmerKind kind) {
     return std::make_unique<NoStemmer>();
 }
 
+std::unique_ptr<Stemmer> make_recall_stemmer(StemmerKind kind) {
+    if (kind == StemmerKind::Light10Snowball) return std::make_unique<SnowballStemmer>();
+    return nullptr;
+}
+
 std::string_view to_string(StemmerKind kind) noexcept {
     switch (kind) {
     case StemmerKind::Light10:
         return "light10";
+    case StemmerKind::Light10Snowball:
+        return "light10+snowball";
     case StemmerKind::Snowball:
         return "snowball";
     case StemmerKind::None:
@@ -108,15 +123,16 @@ std::string_view to_string(StemmerKind kind) noexcept {
 
 StemmerKind parse_stemmer_kind(std::string_view name) {
     // Sorted table, as xapian-quest decodes its enum options.
-    static constexpr std::array<std::pair<std::string_view, StemmerKind>, 3> kTable = {{
+    static constexpr std::array<std::pair<std::string_view, StemmerKind>, 4> kTable = {{
         {"light10", StemmerKind::Light10},
+        {"light10+snowball", StemmerKind::Light10Snowball},
         {"none", StemmerKind::None},
         {"snowball", StemmerKind::Snowball},
     }};
     for (const auto& [key, value] : kTable) {
         if (key == name) return value;
     }
-    throw UsageError("unknown stemmer '" + std::string(name) + "': expected one of light10|none|snowball");
+    throw UsageError("unknown stemmer '" + std::string(name) + "': expected one of light10|light10+snowball|none|snowball");
 }
 
 } // namespace fahras

@@ -5,6 +5,9 @@
 ///    ال وال بال كال فال لل و and suffixes ها ان ات ون ين يه يه ه ي (ة is already ه).
 ///  - snowball: Xapian's Snowball "arabic" stemmer.
 ///  - none: the normalized form is the stem.
+///  - light10+snowball: light10 stems (precision) plus a second, recall-only stream of Snowball
+///    stems, which also strip verb prefixes and broken-plural patterns that light10 leaves
+///    (ينتقده, استقلت). Ranked queries weigh the Snowball stream lower (query_parser.hpp).
 #pragma once
 
 #include <xapian.h>
@@ -15,7 +18,7 @@
 
 namespace fahras {
 
-enum class StemmerKind { Light10, Snowball, None };
+enum class StemmerKind { Light10, Snowball, None, Light10Snowball };
 
 class Stemmer {
   public:
@@ -27,6 +30,8 @@ class Stemmer {
 class LightStemmer final : public Stemmer {
   public:
     [[nodiscard]] std::string stem(std::string_view normalized) const override;
+    /// Only the prefix step of stem(): وال، بال، كال، فال، ال، لل، و, with the same guards.
+    [[nodiscard]] std::string strip_prefix(std::string_view normalized) const;
 };
 
 class SnowballStemmer final : public Stemmer {
@@ -45,9 +50,13 @@ class NoStemmer final : public Stemmer {
     }
 };
 
+/// The main stemmer of `kind` (light10 for light10+snowball).
 [[nodiscard]] std::unique_ptr<Stemmer> make_stemmer(StemmerKind kind);
+/// The second, recall-only stemmer of `kind`, or null when it has none.
+[[nodiscard]] std::unique_ptr<Stemmer> make_recall_stemmer(StemmerKind kind);
 [[nodiscard]] std::string_view to_string(StemmerKind kind) noexcept;
-/// Parses "light10", "snowball" or "none"; throws UsageError naming the valid values.
+/// Parses "light10", "light10+snowball", "snowball" or "none"; throws UsageError naming the
+/// valid values.
 [[nodiscard]] StemmerKind parse_stemmer_kind(std::string_view name);
 
 } // namespace fahras

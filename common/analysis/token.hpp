@@ -23,6 +23,11 @@ struct AnalyzedToken {
     Token token;
     std::string exact; ///< normalized form (diacritics dropped, letters folded)
     std::string stem;  ///< stem of `exact` under the configured stemmer
+    std::string recall_stem; ///< second, recall-only stem (light10+snowball), else empty
+    std::string skeleton;    ///< alef skeleton without clitic prefix (light10 stemmers), else empty
+    /// Stem of the word with its superscript alefs written out (ٱلصَّلَوٰةَ → صلا, as الصلاة),
+    /// when it has one and that stem differs from `stem`; else empty. Indexed as a second Z term.
+    std::string alef_stem;
     bool stop = false; ///< `exact` is a stop word
 };
 

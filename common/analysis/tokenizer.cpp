@@ -22,6 +22,9 @@ enum class CharClass { Separator, Word, Digit, Joiner, NumberSeparator };
     if (c >= 0x0621 && c <= 0x063A) return CharClass::Word;
     if (c >= 0x0641 && c <= 0x064A) return CharClass::Word;
     if (c == 0x066B || c == 0x066C) return CharClass::NumberSeparator; // ٫ ٬
+    // Quranic signs that stand between words (end of ayah ۝, rub el hizb ۞, place of sajdah ۩):
+    // separators, although they sit in the Quranic-mark range the normalizer drops.
+    if (c == 0x06DD || c == 0x06DE || c == 0x06E9) return CharClass::Separator;
     if (is_dropped_mark(static_cast<char32_t>(c))) {
         // Marks, tatweel and format controls continue a word but never start one on their own:
         // they are dropped by the normalizer.

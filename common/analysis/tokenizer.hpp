@@ -7,6 +7,13 @@
 /// Arabic punctuation ، ؛ ؟ ۔ and the Quranic end-of-ayah sign. Inside a number, the separators
 /// ٫ ٬ . , are kept when a digit follows them (٣٫٥ and 3,000 are one token each).
 /// Ill-formed UTF-8 is a separator. Words longer than kMaxWordBytes are skipped.
+///
+/// Mixed tokens stay whole: الـCNN, بـ2018 and mp3 are one word each (letters and digits of any
+/// script join, tatweel included). URLs and e-mail addresses are split at their punctuation
+/// (https://www.aljazeera.net/news → https www aljazeera net news; info@bbc.co.uk → info bbc co
+/// uk) into consecutive positions: a search for aljazeera finds the URL, and a quoted URL or
+/// address, split the same way at query time, matches as a phrase (Elasticsearch's standard
+/// tokenizer makes the same choice; keeping them whole would hide their words).
 #pragma once
 
 #include "common/analysis/token.hpp"

@@ -69,6 +69,9 @@ void DocumentBuilder::index_field(Xapian::Document& xdoc, std::string_view text,
     for (const AnalyzedToken& t : tokens_) {
         add_posting(xdoc, prefix::exact, t.exact, t.token.position, wdf);
         add_term(xdoc, prefix::stem, t.stem, wdf);
+        if (!t.alef_stem.empty()) add_term(xdoc, prefix::stem, t.alef_stem, wdf);
+        if (!t.recall_stem.empty()) add_term(xdoc, prefix::recall_stem, t.recall_stem, wdf);
+        if (!t.skeleton.empty()) add_term(xdoc, prefix::skeleton, t.skeleton, wdf);
         if (is_title) {
             add_posting(xdoc, prefix::title, t.exact, t.token.position, 1);
             add_term(xdoc, prefix::title_stem, t.stem, 1);

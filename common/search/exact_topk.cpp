@@ -41,6 +41,29 @@ std::optional<Xapian::Query> rewrite_ranked_or(
     }
 }
 
+// Whether the weight `q` gives a document is a sum of its terms' weights (with non-negative
+// scale factors), so that summing the terms' bounds bounds it. OP_SYNONYM (weighted as one
+// term), OP_MAX, OP_ELITE_SET and the like are not.
+bool additive(const Xapian::Query& q) {
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+        return true;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            if (!additive(q.get_subquery(i))) return false;
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
 // Whether the matcher could lose a document for `q`: only operators that can decay to
 // AND_MAYBE (OR and its relatives) or are AND_MAYBE can. Anything not known to be safe counts as
 // risky.
@@ -115,23 +138,23 @@ TopKResult exact_top_k(
         struct Part {
             Xapian::Query query;
             double max_weight;
-            bool bounded; // a single term whose bound we know
+            bool bounded; // a subquery whose weight we can bound
         };
         std::vector<Part> parts;
         for (std::size_t i = 0; i < or_query.get_num_subqueries(); ++i) {
             const Xapian::Query sub = or_query.get_subquery(i);
-            if (sub.get_type() == Xapian::Query::LEAF_TERM) {
-                // get_termweight() sums the bounds of repeated terms, so a term repeated in the
-                // query is bounded by its total; count it once.
-                const std::string term = *sub.get_terms_begin();
-                const bool repeated = std::any_of(parts.begin(), parts.end(), [&](const Part& p) {
-                    return p.bounded && *p.query.get_terms_begin() == term;
-                });
-                if (repeated) return std::nullopt;
-                parts.push_back(Part{sub, pruned.get_termweight(term), true});
-            } else {
+            if (!additive(sub)) {
                 parts.push_back(Part{sub, 0, false}); // unknown bound: always essential
+                continue;
             }
+            // get_termweight() is the bound the matcher uses for a term (its scale factors
+            // included, summed over every place the term occurs in the query), so the sum over
+            // a subquery's terms bounds what the subquery adds to any document.
+            double bound = 0;
+            for (auto t = sub.get_unique_terms_begin(); t != sub.get_unique_terms_end(); ++t) {
+                bound += pruned.get_termweight(*t);
+            }
+            parts.push_back(Part{sub, bound, true});
         }
         std::stable_sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) {
             if (a.bounded != b.bounded) return a.bounded;

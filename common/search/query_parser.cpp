@@ -44,7 +44,19 @@ std::size_t count_chars(std::string_view s) {
 // weighting (BM25, synonyms, stop words) belongs to the ranking work of the analysis issue;
 // this is the one place where a ranked word turns into terms.
 Xapian::Query ranked_word(const AnalyzedToken& t, bool title) {
-    return Xapian::Query(prefixed(title ? prefix::title_stem : prefix::stem, t.stem));
+    if (title || (t.recall_stem.empty() && t.skeleton.empty())) {
+        return Xapian::Query(prefixed(title ? prefix::title_stem : prefix::stem, t.stem));
+    }
+    // The word matches its stem or, weighted lower, a recall stream: the Snowball stem
+    // (light10+snowball) and the alef skeleton (light10).
+    std::vector<Xapian::Query> any{Xapian::Query(prefixed(prefix::stem, t.stem))};
+    auto add_recall = [&](std::string_view prefix, const std::string& term, double weight) {
+        if (term.empty()) return;
+        any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefixed(prefix, term)), weight);
+    };
+    add_recall(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
+    add_recall(prefix::skeleton, t.skeleton, kSkeletonWeight);
+    return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
 
 class Parser {
@@ -301,6 +313,10 @@ class Parser {
                 parts.push_back(ranked_word(t, f.title));
                 if (negated) continue;
                 (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
+                if (!f.title) {
+                    if (!t.recall_stem.empty()) highlight_.recall_stems.emplace(t.recall_stem, t.stem);
+                    if (!t.skeleton.empty()) highlight_.skeletons.emplace(t.skeleton, t.stem);
+                }
             }
         }
         // A word that analyzed to several tokens (كوفيد-19) needs all of them when required or

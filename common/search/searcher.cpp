@@ -74,7 +74,10 @@ AnalyzerConfig read_analyzer(Xapian::Database& db, const std::string& path) {
 
 Searcher::Searcher(const std::string& path)
     : path_(path), db_(open_database(path)), analyzer_(read_analyzer(db_, path)), enquire_(db_) {
-    enquire_.set_weighting_scheme(Xapian::BM25Weight());
+    // BM25 with Robertson's usual k1 = 1.2, b = 0.75 (also Lucene's), not Xapian's default
+    // b = 0.5: full length normalization ranks the short passage that holds the words above a
+    // long one that mentions them in passing. On shared/eval/arcd-dev, MRR@10 0.816 → 0.831.
+    enquire_.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
 }
 
 Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {

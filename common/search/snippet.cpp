@@ -72,6 +72,8 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
         for (const auto& e : phrase) add_key(phrase_keys_, e, weights);
     }
     for (const auto& p : terms.prefixes) add_key(prefix_keys_, p, weights);
+    for (const auto& [recall, stem] : terms.recall_stems) recall_keys_.emplace(recall, add_key(stem_keys_, stem, weights));
+    for (const auto& [skeleton, stem] : terms.skeletons) skeleton_keys_.emplace(skeleton, add_key(stem_keys_, stem, weights));
     phrases_ = std::move(terms.phrases);
     for (const auto* keys : {&stem_keys_, &prefix_keys_}) {
         for (const auto& [text, key] : *keys) stem_filters_.push_back(key.letters);
@@ -158,6 +160,22 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
                             break;
                         }
                     }
+                }
+            }
+        }
+        if (t.key < 0 && (!recall_keys_.empty() || !skeleton_keys_.empty())) {
+            // The recall streams need the whole analysis of the token (the skeleton reads the
+            // original spelling): only for tokens nothing cheaper matched.
+            one_.clear();
+            analyzer_.analyze(span.view(text), one_);
+            if (one_.size() == 1) {
+                const AnalyzedToken& a = one_.front();
+                if (const auto it = stem_keys_.find(a.alef_stem); !a.alef_stem.empty() && it != stem_keys_.end()) {
+                    t.key = it->second.id;
+                } else if (const auto r = recall_keys_.find(a.recall_stem); !a.recall_stem.empty() && r != recall_keys_.end()) {
+                    t.key = r->second;
+                } else if (const auto k = skeleton_keys_.find(a.skeleton); !a.skeleton.empty() && k != skeleton_keys_.end()) {
+                    t.key = k->second;
                 }
             }
         }

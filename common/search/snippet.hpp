@@ -68,6 +68,11 @@ class Snippeter {
     std::map<std::string, Key> exact_keys_;  ///< =word → key
     std::map<std::string, Key> phrase_keys_; ///< words of phrases → key (match only in a phrase)
     std::map<std::string, Key> prefix_keys_; ///< pre* → key
+    /// Recall streams (Snowball stem, alef skeleton) → the key of the query word's stem, so a
+    /// word found only through them (ٱلۡيَتَٰمَىٰ for اليتامى) is highlighted with that word's weight.
+    std::map<std::string, int> recall_keys_;
+    std::map<std::string, int> skeleton_keys_;
+    mutable std::vector<AnalyzedToken> one_; ///< full analysis of one token (recall streams)
     std::vector<std::vector<std::string>> phrases_;
     std::vector<double> weights_; ///< per key id
     /// Letters a token must have (some key's letter set) for its stem to be worth computing.
