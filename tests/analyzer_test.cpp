@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -103,4 +104,25 @@ TEST_CASE("analyzer settings round-trip through database metadata", "[analyzer]"
     CHECK(AnalyzerConfig::from_metadata(config.to_metadata()) == config);
     CHECK_THROWS(AnalyzerConfig::from_metadata("stemmer=light10"));
     CHECK_THROWS(AnalyzerConfig::from_metadata("v1;stemmer=porter"));
+}
+
+TEST_CASE("synonym groups are stemmed with the analyzer and are symmetric", "[synonyms]") {
+    const Analyzer analyzer;
+    auto stem = [&](const std::string& word) {
+        std::vector<AnalyzedToken> t;
+        analyzer.analyze(word, t);
+        return t.at(0).stem;
+    };
+    auto [word, synonym] = GENERATE(table<std::string, std::string>({
+        {"اتفاقية", "معاهدة"},
+        {"المعاهدة", "الاتفاقية"}, // clitics and teh marbuta do not matter: stems are compared
+        {"أمريكا", "أميركا"},
+        {"التلفزيون", "التلفاز"},
+    }));
+    CAPTURE(word, synonym);
+    const auto& of_word = analyzer.synonyms(stem(word));
+    CHECK(std::find(of_word.begin(), of_word.end(), stem(synonym)) != of_word.end());
+    const auto& of_synonym = analyzer.synonyms(stem(synonym));
+    CHECK(std::find(of_synonym.begin(), of_synonym.end(), stem(word)) != of_synonym.end());
+    CHECK(analyzer.synonyms(stem("الشراكة")).empty());
 }

@@ -3,10 +3,12 @@
 #include "common/index/schema.hpp"
 #include "common/search/query_parser.hpp"
 #include "common/search/searcher.hpp"
+#include "common/search/snippet.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
 
 using namespace fahras;
@@ -122,4 +124,26 @@ TEST_CASE("searcher refuses a missing or foreign database, naming the path", "[s
     CHECK_THROWS_WITH(Searcher(dir / "missing"), Catch::Contains("missing: no such database"));
     { Xapian::WritableDatabase foreign(dir / "foreign", Xapian::DB_CREATE); foreign.commit(); }
     CHECK_THROWS_WITH(Searcher(dir / "foreign"), Catch::Contains("not a fahras database"));
+}
+
+TEST_CASE("a ranked word finds its synonyms, which are highlighted", "[search][synonyms]") {
+    test::TempDir dir;
+    {
+        std::ofstream out(dir / "syn.jsonl");
+        out << R"({"id":"treaty","title":"","body":"وقع الرئيسان معاهدة الشراكة الشاملة في موسكو."})" << '\n'
+            << R"({"id":"other","title":"","body":"افتتح الرئيسان معرضا للكتاب في موسكو."})" << '\n';
+    }
+    IndexConfig config;
+    config.db_path = dir / "db";
+    config.inputs = {dir / "syn.jsonl"};
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-index", messages);
+    (void)run_index(config, diagnostics);
+    Searcher searcher(dir / "db");
+    CHECK(search_ids(searcher, "اتفاقية") == std::vector<std::string>{"treaty"});
+    const ParsedQuery parsed = parse_query("اتفاقية", searcher.analyzer());
+    const Snippeter snippeter(searcher.analyzer(), parsed.highlight);
+    const Snippet s = snippeter.make("وقع الرئيسان معاهدة الشراكة الشاملة في موسكو.", 200);
+    REQUIRE(s.highlights.size() == 1);
+    CHECK(s.text.substr(s.highlights[0].start, s.highlights[0].end - s.highlights[0].start) == "معاهدة");
 }

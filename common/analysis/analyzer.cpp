@@ -65,7 +65,9 @@ Analyzer::Analyzer(AnalyzerConfig config)
     : config_(config),
       stemmer_(make_stemmer(config.stemmer)),
       recall_stemmer_(make_recall_stemmer(config.stemmer)),
-      stopwords_(StopWords::arabic_default()) {}
+      stopwords_(StopWords::arabic_default()) {
+    synonyms_ = Synonyms::arabic_default(*this);
+}
 
 std::uint32_t Analyzer::analyze(
     std::string_view text,

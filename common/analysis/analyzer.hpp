@@ -15,6 +15,7 @@
 
 #include "common/analysis/stemmer.hpp"
 #include "common/analysis/stopwords.hpp"
+#include "common/analysis/synonyms.hpp"
 #include "common/analysis/token.hpp"
 
 #include <memory>
@@ -72,6 +73,10 @@ class Analyzer {
     [[nodiscard]] bool has_skeletons() const noexcept {
         return config_.stemmer == StemmerKind::Light10 || config_.stemmer == StemmerKind::Light10Snowball;
     }
+    /// Query-time synonyms of a stem (synonyms.hpp), stemmed with this analyzer.
+    [[nodiscard]] const std::vector<std::string>& synonyms(const std::string& stem) const {
+        return synonyms_.of(stem);
+    }
     [[nodiscard]] bool is_stop(std::string_view normalized) const {
         return config_.stopwords && stopwords_.contains(normalized);
     }
@@ -91,6 +96,7 @@ class Analyzer {
     static constexpr std::size_t kStemCacheEntries = 1 << 16;
     mutable std::unordered_map<std::string, Stems> cache_;
     StopWords stopwords_;
+    Synonyms synonyms_; ///< built last: it analyzes its word list with this analyzer
 };
 
 } // namespace fahras

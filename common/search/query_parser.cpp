@@ -43,13 +43,17 @@ std::size_t count_chars(std::string_view s) {
 // The ranked branch (Sign::None, plain words): how one query word becomes Xapian terms. Its
 // weighting (BM25, synonyms, stop words) belongs to the ranking work of the analysis issue;
 // this is the one place where a ranked word turns into terms.
-Xapian::Query ranked_word(const AnalyzedToken& t, bool title) {
-    if (title || (t.recall_stem.empty() && t.skeleton.empty())) {
+Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& analyzer) {
+    const auto& synonyms = analyzer.synonyms(t.stem);
+    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty())) {
         return Xapian::Query(prefixed(title ? prefix::title_stem : prefix::stem, t.stem));
     }
     // The word matches its stem or, weighted lower, a recall stream: the Snowball stem
-    // (light10+snowball) and the alef skeleton (light10).
+    // (light10+snowball) and the alef skeleton (light10), and its synonyms' stems.
     std::vector<Xapian::Query> any{Xapian::Query(prefixed(prefix::stem, t.stem))};
+    for (const auto& synonym : synonyms) {
+        any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefixed(prefix::stem, synonym)), kSynonymWeight);
+    }
     auto add_recall = [&](std::string_view prefix, const std::string& term, double weight) {
         if (term.empty()) return;
         any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefixed(prefix, term)), weight);
@@ -310,10 +314,11 @@ class Parser {
                 parts.emplace_back(prefixed(exact_prefix, t.exact));
                 if (!negated) highlight_.exacts.insert(t.exact);
             } else {
-                parts.push_back(ranked_word(t, f.title));
+                parts.push_back(ranked_word(t, f.title, analyzer_));
                 if (negated) continue;
                 (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
                 if (!f.title) {
+                    for (const auto& synonym : analyzer_.synonyms(t.stem)) highlight_.stems.insert(synonym);
                     if (!t.recall_stem.empty()) highlight_.recall_stems.emplace(t.recall_stem, t.stem);
                     if (!t.skeleton.empty()) highlight_.skeletons.emplace(t.skeleton, t.stem);
                 }

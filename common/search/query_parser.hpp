@@ -79,6 +79,9 @@ inline constexpr double kRecallStemWeight = 0.3;
 /// skeleton merges real words; it is there to find Uthmani spellings at all.
 inline constexpr double kSkeletonWeight = 0.2;
 
+/// Weight of a query-time synonym (synonyms.hpp) next to the word itself.
+inline constexpr double kSynonymWeight = 1.0;
+
 /// Longest query accepted, in bytes; longer ones are refused with a QueryError.
 inline constexpr std::size_t kMaxQueryBytes = 64 * 1024;
 /// Most words a query may have.
