@@ -35,7 +35,8 @@ constexpr std::string_view kUsage =
     "stem after a comma for Quranic spellings with a superscript alef, read as today's), the\n"
     "recall-only Snowball stem (light10+snowball), the recall-only stem of the alef skeleton\n"
     "(light10 stemmers) and whether it is a stop word.\n"
-    "With --query, also show the Xapian query that fahras-search would run for TEXT.\n\n"
+    "With --query, analyze TEXT as a query (words get their alef skeleton) and also show the\n"
+    "Xapian query that fahras-search would run for it.\n\n"
     "Exit status: 0 some words found, 1 no words, 2 error.\n\n";
 
 struct Options {
@@ -129,7 +130,9 @@ int main(int argc, char** argv) {
         }
 
         std::vector<fahras::AnalyzedToken> tokens;
-        analyzer.analyze(repaired, tokens);
+        // As a document is indexed, or (--query) as a query is read: only the alef skeleton
+        // differs (a query word always gets one, a document word only in Uthmani spelling).
+        analyzer.analyze(repaired, tokens, 0, o.query ? fahras::AnalysisSide::Query : fahras::AnalysisSide::Document);
         const bool recall = analyzer.has_recall_stems();
         const bool skeletons = analyzer.has_skeletons();
         if (o.format == "json") {

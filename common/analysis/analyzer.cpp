@@ -69,16 +69,34 @@ Analyzer::Analyzer(AnalyzerConfig config)
     synonyms_ = Synonyms::arabic_default(*this);
 }
 
+namespace {
+
+// Whether an original token is written in Uthmani (Quranic) spelling: it carries a superscript
+// alef, an alef wasla or a Quranic annotation mark (U+06D6–U+06ED, which holds the Uthmani
+// sukun U+06E1 that nearly every such word has). Modern text never does.
+bool is_uthmani(std::string_view original) noexcept {
+    for (std::size_t i = 0; i + 1 < original.size(); ++i) {
+        const auto b = static_cast<unsigned char>(original[i]);
+        const auto t = static_cast<unsigned char>(original[i + 1]);
+        if (b == 0xD9 && (t == 0xB0 || t == 0xB1)) return true;  // U+0670, U+0671
+        if (b == 0xDB && t >= 0x96 && t <= 0xAD) return true;   // U+06D6–U+06ED
+    }
+    return false;
+}
+
+} // namespace
+
 std::uint32_t Analyzer::analyze(
     std::string_view text,
     std::vector<AnalyzedToken>& out,
-    std::uint32_t first_position
+    std::uint32_t first_position,
+    AnalysisSide side
 ) const {
     std::vector<Token> tokens;
     const std::uint32_t next = tokenize(text, tokens, first_position);
     const bool skeletons = has_skeletons();
-    // Only Snowball is slow enough to be worth a hash lookup and three string copies: light10
-    // on bytes is cheaper than the cache (measured with bench/analysis_speed.sh).
+    // Only Snowball is slow enough to be worth a hash lookup and string copies: light10 on
+    // bytes is cheaper than the cache (measured with bench/analysis_speed.sh).
     const bool use_cache = recall_stemmer_ != nullptr || config_.stemmer == StemmerKind::Snowball;
     std::string skeleton;
     std::string written;
@@ -89,13 +107,9 @@ std::uint32_t Analyzer::analyze(
         normalize_append(token.view(text), analyzed.exact);
         if (analyzed.exact.empty()) continue; // only marks: nothing to index
         analyzed.stop = is_stop(analyzed.exact);
-        // The stems depend on the exact form only, except the skeleton of a word with an
-        // Uthmani وٰ (it reads the original): those are computed every time, never cached.
         const std::string_view original = token.view(text);
-        const bool uthmani_waw = skeletons && original.find(kWawSuperscriptAlef) != std::string_view::npos;
-        const bool cache = use_cache && !uthmani_waw;
-        // Quranic superscript alef: also stem the spelling that writes it out (not cached, it
-        // reads the original; rare outside the Quran).
+        // Quranic superscript alef: also stem the spelling that writes it out (it reads the
+        // original; rare outside the Quran).
         if (original.find(kSuperscriptAlefBytes) != std::string_view::npos) {
             written.clear();
             write_out_superscript_alef_append(original, written);
@@ -103,11 +117,21 @@ std::uint32_t Analyzer::analyze(
                 analyzed.alef_stem = stemmer_->stem(written);
             }
         }
-        if (cache) {
+        // The alef skeleton is for finding Uthmani spellings, which leave out alefs
+        // (ٱلسَّمَٰوَٰتِ for السماوات): a document word gets one only when it is written in
+        // Uthmani spelling, a query word always. Giving every modern word a skeleton merged real
+        // words (شراكة and شركة, partnership and company).
+        if (skeletons && (side == AnalysisSide::Query || is_uthmani(original))) {
+            // Prefixes go before the alefs: dropping the alef of وال would hide the clitic.
+            skeleton.clear();
+            uthmani_normalize_append(original, skeleton);
+            analyzed.skeleton = light_.strip_prefix(skeleton);
+            drop_inner_alefs(analyzed.skeleton, 0);
+        }
+        if (use_cache) {
             if (const auto hit = cache_.find(analyzed.exact); hit != cache_.end()) {
                 analyzed.stem = hit->second.stem;
                 analyzed.recall_stem = hit->second.recall_stem;
-                analyzed.skeleton = hit->second.skeleton;
                 if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
                 out.push_back(std::move(analyzed));
                 continue;
@@ -118,16 +142,9 @@ std::uint32_t Analyzer::analyze(
         // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
         // prefix step goes first.
         if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(light_.strip_prefix(analyzed.exact));
-        if (skeletons) {
-            // Prefixes go before the alefs: dropping the alef of وال would hide the clitic.
-            skeleton.clear();
-            uthmani_normalize_append(original, skeleton);
-            analyzed.skeleton = light_.strip_prefix(skeleton);
-            drop_inner_alefs(analyzed.skeleton, 0);
-        }
-        if (cache) {
+        if (use_cache) {
             if (cache_.size() >= kStemCacheEntries) cache_.clear();
-            cache_.emplace(analyzed.exact, Stems{analyzed.stem, analyzed.recall_stem, analyzed.skeleton});
+            cache_.emplace(analyzed.exact, Stems{analyzed.stem, analyzed.recall_stem});
         }
         out.push_back(std::move(analyzed));
     }

@@ -30,7 +30,7 @@ namespace fahras {
 /// read back by the searcher, so both sides always analyze alike.
 struct AnalyzerConfig {
     /// Bumped whenever a change to the normalizer or tokenizer changes the terms of some text.
-    static constexpr int kVersion = 2;
+    static constexpr int kVersion = 3;
 
     int version = kVersion;
     StemmerKind stemmer = StemmerKind::Light10Snowball;
@@ -41,13 +41,17 @@ struct AnalyzerConfig {
     /// less query time (news queries: 5.2 vs 6.1 ms warm), so `--stopwords default` keeps it.
     bool stopwords = false;
 
-    /// "v2;stemmer=light10+snowball;stopwords=none"
+    /// "v3;stemmer=light10+snowball;stopwords=none"
     [[nodiscard]] std::string to_metadata() const;
     /// Parses to_metadata()'s form; throws Error on anything else.
     [[nodiscard]] static AnalyzerConfig from_metadata(std::string_view text);
 
     bool operator==(const AnalyzerConfig&) const = default;
 };
+
+/// Documents (index terms, highlights) or queries: a query word gets an alef skeleton to find
+/// Uthmani spellings; a document word only when it is written in Uthmani spelling.
+enum class AnalysisSide { Document, Query };
 
 class Analyzer {
   public:
@@ -56,10 +60,12 @@ class Analyzer {
     [[nodiscard]] const AnalyzerConfig& config() const noexcept { return config_; }
 
     /// Tokenizes `text` and analyzes every token; appends to `out`. Returns the next position.
+    /// The side only decides which words get an alef skeleton (see analyze()).
     std::uint32_t analyze(
         std::string_view text,
         std::vector<AnalyzedToken>& out,
-        std::uint32_t first_position = 0
+        std::uint32_t first_position = 0,
+        AnalysisSide side = AnalysisSide::Document
     ) const;
 
     /// The normalized exact form of one word.
@@ -91,7 +97,7 @@ class Analyzer {
     /// seen before; the Snowball stemmer costs more than the rest of the analysis together.
     /// Emptied when full (bounded memory, no LRU bookkeeping).
     struct Stems {
-        std::string stem, recall_stem, skeleton;
+        std::string stem, recall_stem;
     };
     static constexpr std::size_t kStemCacheEntries = 1 << 16;
     mutable std::unordered_map<std::string, Stems> cache_;

@@ -276,7 +276,7 @@ class Parser {
 
     Part atom(std::string_view text, AtomFlags f, bool negated, Sign sign) {
         tokens_.clear();
-        analyzer_.analyze(text, tokens_);
+        analyzer_.analyze(text, tokens_, 0, AnalysisSide::Query);
         words_ += tokens_.size();
         if (words_ > kMaxQueryWords) {
             throw QueryError("query has more than " + std::to_string(kMaxQueryWords) + " words");
