@@ -8,7 +8,6 @@ packages=(
     libxapian-dev                           # Xapian 1.4: the index
     libicu-dev                              # ICU: Unicode character classes, NFKC
     libboost-program-options-dev            # command lines
-    libboost-iostreams-dev                  # gzip/bzip2/xz/zstd input (links zlib, bz2, lzma, zstd)
     nlohmann-json3-dev                      # JSON Lines input and JSON output
     libexpat1-dev                           # streaming MediaWiki XML
     zlib1g-dev libbz2-dev liblzma-dev libzstd-dev  # decoders for .gz/.bz2/.xz/.zst input, used directly
