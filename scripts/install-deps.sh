@@ -12,6 +12,7 @@ packages=(
     libexpat1-dev                           # streaming MediaWiki XML
     zlib1g-dev libbz2-dev liblzma-dev libzstd-dev  # decoders for .gz/.bz2/.xz/.zst input, used directly
     catch2                                  # tests (Catch2 v2)
+    python3                                 # test scripts check JSON output; bench/score.py
     zstd                                    # the bundled corpus is .zst (for people; fahras reads it itself)
 )
 
