@@ -167,7 +167,7 @@ TEST_CASE("disk full while indexing: exit 2 naming the database, the last commit
     CHECK(ids_consistent(done));
 }
 
-TEST_CASE("a read-only database: fahras-index says so (not 'locked') and changes nothing; fahras-search reads it", "[fault][child]") {
+TEST_CASE("a read-only database: fahras-index says so (not locked) and changes nothing, fahras-search reads it", "[fault][child]") {
     test::TempDir dir;
     const std::string db = dir / "db";
     index_fixture(db, test::data_path("mini.jsonl"));
@@ -201,7 +201,7 @@ TEST_CASE("a read-only database: fahras-index says so (not 'locked') and changes
     fs::permissions(db, fs::perms::owner_write, fs::perm_options::add); // so that TempDir can remove it
 }
 
-TEST_CASE("a second writer on a locked database gets exit 2 naming the database; the first is unharmed", "[fault][child]") {
+TEST_CASE("a second writer on a locked database gets exit 2 naming the database, the first is unharmed", "[fault][child]") {
     test::TempDir dir;
     const std::string db = dir / "db";
     index_fixture(db, test::data_path("mini.jsonl"));

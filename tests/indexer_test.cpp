@@ -235,7 +235,7 @@ TEST_CASE("a wiki dump indexes its articles and is searchable by their words", "
     CHECK(db.get_termfreq("XSOURCEarwiki") == 2);
 }
 
-TEST_CASE("kill -9 leaves the last commit; the same command again ends complete, without duplicates", "[index][child]") {
+TEST_CASE("kill -9 leaves the last commit, the same command again ends complete, without duplicates", "[index][child]") {
     test::TempDir dir;
     const std::string input = dir / "big.jsonl";
     const std::string expected = generated_corpus(input, 400); // 3,600 documents
