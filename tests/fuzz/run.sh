@@ -19,6 +19,9 @@ seeds=$build/seeds; rm -rf "$seeds"; mkdir -p "$seeds/text" "$seeds/jsonl" "$see
 for f in "$seeds"/jsonl/*; do python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read())["body"][:2000])' "$f" > "$seeds/text/$(basename "$f")"; done
 i=0; while IFS=$'\t' read -r _ q; do i=$((i+1)); printf '%s\0%s' "$q" "$(cat "$seeds/text/$(ls "$seeds/text" | sed -n "$((i % 200 + 1))p")")" > "$seeds/query/q$i"; done < <(head -100 "$root/../shared/bench/queries/news-titles.tsv" 2>/dev/null || true)
 
+# The bad-input corpus (tests/data/bad) seeds the readers too: every kind of damage it has.
+cp "$root"/tests/data/bad/*.jsonl* "$root"/tests/data/bad/*.txt "$seeds/jsonl/"
+cp "$root"/tests/data/bad/*.xml "$seeds/wikixml/"
 # Wiki XML: the hand-written dump, each page of the real arwiki sample (its markup cut into
 # slices of about 6 KB, at an entity boundary), and news bodies of the corpus as wiki pages.
 cp "$root/tests/data/wiki-mini.xml" "$seeds/wikixml/wiki-mini.xml"
