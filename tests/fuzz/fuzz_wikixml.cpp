@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -35,7 +36,11 @@ bool valid(std::string_view s) { return fahras::utf8::find_invalid(s) == std::st
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    static const std::string path = "/dev/shm/fahras-fuzz-wikixml-" + std::to_string(::getpid());
+    // In memory when /dev/shm is there (it is fast); tests/fuzz_regression_test.cpp replays
+    // this function too, on machines that may not have it.
+    static const std::string path =
+        (std::filesystem::is_directory("/dev/shm") ? std::string("/dev/shm") : std::filesystem::temp_directory_path().string()) +
+        "/fahras-fuzz-wikixml-" + std::to_string(::getpid());
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
