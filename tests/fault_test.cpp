@@ -236,7 +236,7 @@ TEST_CASE("searching while fahras-index commits never fails and sees only commit
     test::TempDir dir;
     const std::string db = dir / "db";
     const std::string input = dir / "corpus.jsonl";
-    write_corpus(input, 2000);
+    write_corpus(input, 3000);
     test::Child writer(
         {FAHRAS_INDEX_BIN, "--db", db, "--threads", "1", "--commit-every", "100", "--commit-postings", "0", "-q", input},
         dir / "w.out",
@@ -278,7 +278,7 @@ TEST_CASE("searching while fahras-index commits never fails and sees only commit
     CHECK(searches_during >= 2);
     std::string err;
     CHECK(run_plain({FAHRAS_SEARCH_BIN, "--db", db, "--format", "json", "-n", "1", "=قطر"}, dir.path().string(), err) == 0);
-    CHECK(Xapian::Database(db).get_doccount() == 2000);
+    CHECK(Xapian::Database(db).get_doccount() == 3000);
 }
 
 TEST_CASE("a corrupted database: fahras-search exits 2 naming it, fahras-index refuses it untouched", "[fault][child]") {
