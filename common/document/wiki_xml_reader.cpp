@@ -169,7 +169,13 @@ class WikiXmlReader final : public DocumentReader {
             ++stats_.rejected;
             return;
         }
-        if (page_.timestamp.size() >= 10) doc.date = page_.timestamp.substr(0, 10);
+        // <timestamp>2021-05-04T10:20:30Z</timestamp> → 2021-05-04; anything else is no date
+        // (cutting it at 10 bytes could split a character: invalid UTF-8 in the stored record).
+        if (const std::string_view t = page_.timestamp; t.size() >= 10) {
+            bool date = t[4] == '-' && t[7] == '-';
+            for (const std::size_t k : {0, 1, 2, 3, 5, 6, 8, 9}) date = date && t[k] >= '0' && t[k] <= '9';
+            if (date) doc.date = t.substr(0, 10);
+        }
         doc.source = dbname_;
         if (!base_.empty()) {
             // <base>https://ar.wikipedia.org/wiki/الصفحة_الرئيسية</base> → the page's address.
