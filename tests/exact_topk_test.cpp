@@ -1,5 +1,7 @@
 #include "common/index/indexer.hpp"
+#include "common/index/document_builder.hpp"
 #include "common/search/exact_topk.hpp"
+#include "common/search/maxscore.hpp"
 #include "common/search/query_parser.hpp"
 #include "common/search/searcher.hpp"
 #include "support/temp_dir.hpp"
@@ -7,6 +9,10 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace fahras;
@@ -104,4 +110,147 @@ TEST_CASE("exact top-k equals a full evaluation on real Arabic queries", "[topk]
             }
         }
     }
+}
+
+namespace {
+
+// Ranks and weights of the own MaxScore against a full Xapian evaluation of the same query with
+// the same BM25: the same documents in the same order, weights equal to 1e-12 relative.
+void check_own_maxscore(const Xapian::Database& db, Xapian::Enquire& enquire, const ParsedQuery& parsed,
+                        const Bm25Params& bm25, Xapian::doccount first, Xapian::doccount k, std::size_t& pruned) {
+    const TopKResult reference = exhaustive_top_k(enquire, db, parsed.query, first, k);
+    const TopKResult own = maxscore_top_k(db, parsed.disjunction, first, k, bm25);
+    CHECK(own.strategy == TopKStrategy::OwnMaxScore);
+    REQUIRE(docids(own) == docids(reference));
+    for (std::size_t i = 0; i < own.docs.size(); ++i) {
+        CHECK(std::abs(own.docs[i].weight - reference.docs[i].weight) <= 1e-12 * reference.docs[i].weight);
+    }
+    if (own.non_essential_terms > 0) ++pruned;
+}
+
+} // namespace
+
+TEST_CASE("own MaxScore recovers the document Xapian 1.4's pruned matcher loses", "[topk][maxscore]") {
+    test::TempDir dir;
+    {
+        Xapian::WritableDatabase db(dir / "db", Xapian::DB_CREATE);
+        for (const auto& row : kBugDocs) {
+            Xapian::Document doc;
+            const char* names[] = {"a", "b", "c", "filler"};
+            for (int i = 0; i < 4; ++i) {
+                if (row[static_cast<std::size_t>(i)] != 0) doc.add_term(names[i], row[static_cast<std::size_t>(i)]);
+            }
+            db.add_document(doc);
+        }
+        db.commit();
+    }
+    Xapian::Database db(dir / "db");
+    // Xapian's default BM25 parameters: the ones the bug was found with.
+    const Bm25Params bm25{.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.5};
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(bm25.weight());
+    ParsedQuery parsed;
+    parsed.disjunction = {{"a", 1.0}, {"b", 1.0}, {"c", 1.0}};
+    const std::vector<std::string> terms{"a", "b", "c"};
+    parsed.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    CHECK(pruned_docids(enquire, parsed.query, 3) == std::vector<Xapian::docid>{12, 7, 6}); // the bug
+    CHECK(docids(maxscore_top_k(db, parsed.disjunction, 0, 3, bm25)) == std::vector<Xapian::docid>{12, 7, 40});
+    std::size_t pruned = 0;
+    for (Xapian::doccount k = 1; k <= 12; ++k) {
+        CAPTURE(k);
+        check_own_maxscore(db, enquire, parsed, bm25, 0, k, pruned);
+        check_own_maxscore(db, enquire, parsed, bm25, 2, k, pruned);
+    }
+    CHECK(pruned > 0);
+    // Scale factors and a term listed twice weigh as in Xapian's OR of OP_SCALE_WEIGHT.
+    parsed.disjunction = {{"a", 1.0}, {"b", 0.3}, {"c", 1.0}, {"a", 0.2}};
+    parsed.query = Xapian::Query(
+        Xapian::Query::OP_OR,
+        Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("a"), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("b"), 0.3)),
+        Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("c"), Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("a"), 0.2))
+    );
+    for (Xapian::doccount k = 1; k <= 12; ++k) {
+        CAPTURE(k);
+        check_own_maxscore(db, enquire, parsed, bm25, 0, k, pruned);
+    }
+}
+
+TEST_CASE("own MaxScore equals a full evaluation on real Arabic news, ties included", "[topk][maxscore]") {
+    test::TempDir dir;
+    // 60 real news articles, and three copies of one under other ids: equal weights, which must
+    // rank by docid as in Xapian.
+    std::string copies;
+    {
+        std::ifstream in(test::data_path("mini.jsonl"));
+        std::string first;
+        std::getline(in, first);
+        auto doc = nlohmann::json::parse(first);
+        for (int i = 0; i < 3; ++i) {
+            doc["id"] = "copy-" + std::to_string(i);
+            copies += doc.dump() + "\n";
+        }
+    }
+    {
+        std::ofstream(dir / "copies.jsonl") << copies;
+    }
+    IndexConfig config;
+    config.db_path = dir / "db";
+    config.inputs = {test::data_path("news-60.jsonl.zst"), dir / "copies.jsonl", test::data_path("mini.jsonl")};
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-index", messages);
+    (void)run_index(config, diagnostics);
+    Searcher searcher(dir / "db");
+    const Xapian::Database& db = searcher.database();
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(searcher.bm25().weight());
+
+    // The titles of the articles as queries (as bench/ does with 2,000 headlines), and the words
+    // of the copied article.
+    std::vector<std::string> queries{"اتفاقية الشراكة الاستراتيجية", "الله الرحمن الرحيم رب العالمين"};
+    for (Xapian::docid did = 1; did <= db.get_lastdocid(); ++did) {
+        const Document doc = decode_stored(db.get_document(did).get_data());
+        if (!doc.title.empty()) queries.push_back(doc.title);
+    }
+    queries.push_back(nlohmann::json::parse(copies.substr(0, copies.find('\n'))).value("title", ""));
+    std::size_t ranked_only = 0;
+    std::size_t pruned = 0;
+    for (const std::string& text : queries) {
+        ParsedQuery parsed;
+        try {
+            parsed = parse_query(text, searcher.analyzer());
+        } catch (const QueryError&) {
+            continue;
+        }
+        if (parsed.disjunction.empty()) continue; // a quoted phrase: not a plain disjunction
+        ++ranked_only;
+        for (const Xapian::doccount k : {1u, 2u, 3u, 5u, 10u, 20u}) {
+            CAPTURE(text, k);
+            check_own_maxscore(db, enquire, parsed, searcher.bm25(), 0, k, pruned);
+            check_own_maxscore(db, enquire, parsed, searcher.bm25(), 3, k, pruned);
+        }
+    }
+    CHECK(ranked_only >= 50);
+    CHECK(pruned > 100); // the pruning was exercised, not only full walks
+}
+
+TEST_CASE("the parser gives the plain disjunction of ranked words and nothing else", "[topk][maxscore][query]") {
+    const Analyzer analyzer;
+    // Ranked words (and OR between them, and groups of ranked words) are a plain sum of terms.
+    for (const char* text : {"اتفاقية الشراكة", "اتفاقية OR الشراكة", "(اتفاقية الشراكة) ايران", "في"}) {
+        CAPTURE(text);
+        CHECK_FALSE(parse_query(text, analyzer).disjunction.empty());
+    }
+    // Anything with a required, excluded, exact, title, wildcard or phrase part is not.
+    for (const char* text : {"\"اتفاقية الشراكة\"", "اتفاقية -الشراكة", "+اتفاقية الشراكة", "=اتفاقية", "title:اتفاقية",
+                             "اتفاق*", "اتفاقية AND الشراكة"}) {
+        CAPTURE(text);
+        CHECK(parse_query(text, analyzer).disjunction.empty());
+    }
+    // A word gives its stem (weight 1), its synonyms' stems (1) and its recall stems (lower).
+    const ParsedQuery p = parse_query("اتفاقية", analyzer);
+    REQUIRE(p.disjunction.size() >= 3);
+    CHECK(p.disjunction.front() == WeightedTerm{"Zاتفاق", 1.0});
+    bool recall = false;
+    for (const auto& t : p.disjunction) recall = recall || (t.term.starts_with("XZ") && t.factor == kRecallStemWeight);
+    CHECK(recall);
 }

@@ -66,9 +66,22 @@ struct HighlightTerms {
     }
 };
 
+/// A term of a ranked query and the factor its BM25 weight is scaled by (OP_SCALE_WEIGHT).
+/// Each occurrence counts: a term listed twice adds its weight twice, as in a Xapian OR.
+struct WeightedTerm {
+    std::string term;
+    double factor = 1.0;
+    bool operator==(const WeightedTerm&) const = default;
+};
+
 struct ParsedQuery {
     Xapian::Query query;
     HighlightTerms highlight;
+    /// When the query is ranked words and nothing else (no phrase, sign, title:, =word,
+    /// wildcard or AND), its weight is a plain sum over these terms, each scaled by its factor:
+    /// `query` is exactly OR(SCALE_WEIGHT(factor, term)…). Empty otherwise. Lets the searcher
+    /// rank it with its own exact MaxScore (maxscore.hpp).
+    std::vector<WeightedTerm> disjunction;
 };
 
 /// Weight of the recall-only Snowball stem next to the light10 stem of a ranked word

@@ -6,6 +6,7 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/document/document.hpp"
+#include "common/search/maxscore.hpp"
 #include "common/search/query_parser.hpp"
 
 #include <xapian.h>
@@ -46,17 +47,30 @@ class Searcher {
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] const Xapian::Database& database() const noexcept { return db_; }
 
+    /// Ranks any query through Xapian (with exact top-k, exact_topk.hpp).
     [[nodiscard]] Results search(const Xapian::Query& query, const SearchOptions& options);
+    /// Ranks a parsed query: one made only of ranked words by fahras's own one-pass MaxScore
+    /// (maxscore.hpp), anything else as above. Both rank exactly and give the same weights.
+    [[nodiscard]] Results search(const ParsedQuery& parsed, const SearchOptions& options);
+
+    /// BM25 as the searcher ranks with it.
+    [[nodiscard]] const Bm25Params& bm25() const noexcept { return bm25_; }
+
+    /// Ranked queries with more terms than this go through Xapian: the own MaxScore looks for
+    /// the next document among all essential terms linearly.
+    static constexpr std::size_t kMaxOwnMaxScoreTerms = 512;
 
     /// IDF-like weights of the terms to highlight, for choosing snippet windows.
     [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
 
   private:
     [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms) const;
+    [[nodiscard]] Results run(const Xapian::Query& query, const std::vector<WeightedTerm>* disjunction, const SearchOptions& options);
 
     std::string path_;
     Xapian::Database db_;
     Analyzer analyzer_;
+    Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
     Xapian::Enquire enquire_;
 };
 

@@ -1,0 +1,55 @@
+/// Exact top-k for ranked queries, evaluated by fahras over Xapian's postings: MaxScore done
+/// right, in one pass.
+///
+/// Most queries people type are ranked words and nothing else, and the parser turns them into a
+/// sum of weighted terms: Σ factor(t) · BM25(t, d) over the terms t a document d has (a word's
+/// light10 stem, its synonyms, its Snowball and skeleton recall stems). For those this module
+/// replaces Xapian's matcher. It walks the terms' posting lists document at a time, in docid
+/// order, keeping the k best in a heap; once the heap is full, its k-th weight θ rises, and the
+/// terms whose summed upper bounds cannot lift a document past θ become "non-essential": they
+/// no longer drive the walk, and they are looked up (skip_to) only for a document that the
+/// essential terms make a contender. That is the pruning Xapian's OR → AND_MAYBE decay aims at
+/// (Turtle and Flood's MaxScore), without its bug (exact_topk.hpp): a document is only ever left
+/// out when its weight, bounded from above, is below θ. Ties go to the lower docid, as in
+/// Xapian, because documents come in docid order and a later one must beat θ strictly.
+///
+/// Weights are BM25 computed exactly as Xapian::BM25Weight computes them (same formula, same
+/// order of operations, same statistics), so the scores match a Xapian evaluation of the same
+/// query to the last bits or nearly (the sum's order differs); tests/exact_topk_test.cpp checks
+/// ranks and weights against a full Xapian evaluation on real Arabic queries.
+#pragma once
+
+#include "common/search/exact_topk.hpp"
+#include "common/search/query_parser.hpp"
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+namespace fahras {
+
+/// BM25 parameters, as Xapian::BM25Weight takes them.
+struct Bm25Params {
+    double k1 = 1.2;
+    double k2 = 0; ///< must be 0 here: the evaluator has no per-document extra weight
+    double k3 = 1;
+    double b = 0.65;
+    double min_normlen = 0.5;
+
+    [[nodiscard]] Xapian::BM25Weight weight() const { return Xapian::BM25Weight(k1, k2, k3, b, min_normlen); }
+};
+
+/// The exact ranks [first, first + count) of the query Σ factor · BM25(term), by MaxScore over
+/// the terms' posting lists. Every term has wqf 1 (as the parser builds them). `estimated` is
+/// exact when no pruning happened, and otherwise Xapian's own estimate for an OR of the terms
+/// (raised to the number of matching documents seen).
+[[nodiscard]] TopKResult maxscore_top_k(
+    const Xapian::Database& db,
+    const std::vector<WeightedTerm>& terms,
+    Xapian::doccount first,
+    Xapian::doccount count,
+    const Bm25Params& bm25
+);
+
+} // namespace fahras
