@@ -116,16 +116,17 @@ namespace {
 
 // Ranks and weights of the own MaxScore against a full Xapian evaluation of the same query with
 // the same BM25: the same documents in the same order, weights equal to 1e-12 relative.
-void check_own_maxscore(const Xapian::Database& db, Xapian::Enquire& enquire, const ParsedQuery& parsed,
-                        const Bm25Params& bm25, Xapian::doccount first, Xapian::doccount k, std::size_t& pruned) {
+std::size_t check_own_maxscore(const Xapian::Database& db, Xapian::Enquire& enquire, const ParsedQuery& parsed,
+                               const Bm25Params& bm25, Xapian::doccount first, Xapian::doccount k, std::size_t& pruned) {
     const TopKResult reference = exhaustive_top_k(enquire, db, parsed.query, first, k);
-    const TopKResult own = maxscore_top_k(db, parsed.disjunction, first, k, bm25);
+    const TopKResult own = maxscore_top_k(db, parsed.disjunction, first, k, bm25, parsed.required, parsed.excluded);
     CHECK(own.strategy == TopKStrategy::OwnMaxScore);
     REQUIRE(docids(own) == docids(reference));
     for (std::size_t i = 0; i < own.docs.size(); ++i) {
         CHECK(std::abs(own.docs[i].weight - reference.docs[i].weight) <= 1e-12 * reference.docs[i].weight);
     }
     if (own.non_essential_terms > 0) ++pruned;
+    return own.docs.size();
 }
 
 } // namespace
@@ -206,7 +207,10 @@ TEST_CASE("own MaxScore equals a full evaluation on real Arabic news, ties inclu
 
     // The titles of the articles as queries (as bench/ does with 2,000 headlines), and the words
     // of the copied article.
-    std::vector<std::string> queries{"اتفاقية الشراكة الاستراتيجية", "الله الرحمن الرحيم رب العالمين"};
+    // With a required phrase, +word, =word or title: word, and with exclusions.
+    std::vector<std::string> queries{"اتفاقية الشراكة الاستراتيجية", "الله الرحمن الرحيم رب العالمين",
+                                     "\"وزير الخارجية\" ايران زيارة", "+قطر الصندوق السيادي", "=الرياض السعودية الملك",
+                                     "title:قطر الاستثمار", "الرئيس الحكومة -ترامب", "\"الأمم المتحدة\" مجلس الأمن -سوريا"};
     for (Xapian::docid did = 1; did <= db.get_lastdocid(); ++did) {
         const Document doc = decode_stored(db.get_document(did).get_data());
         if (!doc.title.empty()) queries.push_back(doc.title);
@@ -214,6 +218,8 @@ TEST_CASE("own MaxScore equals a full evaluation on real Arabic news, ties inclu
     queries.push_back(nlohmann::json::parse(copies.substr(0, copies.find('\n'))).value("title", ""));
     std::size_t ranked_only = 0;
     std::size_t pruned = 0;
+    std::size_t with_required = 0; // queries with a required part that found something
+    std::size_t with_excluded = 0;
     for (const std::string& text : queries) {
         ParsedQuery parsed;
         try {
@@ -221,30 +227,53 @@ TEST_CASE("own MaxScore equals a full evaluation on real Arabic news, ties inclu
         } catch (const QueryError&) {
             continue;
         }
-        if (parsed.disjunction.empty()) continue; // a quoted phrase: not a plain disjunction
+        if (parsed.disjunction.empty()) continue; // no ranked word
         ++ranked_only;
         for (const Xapian::doccount k : {1u, 2u, 3u, 5u, 10u, 20u}) {
             CAPTURE(text, k);
-            check_own_maxscore(db, enquire, parsed, searcher.bm25(), 0, k, pruned);
+            const std::size_t found = check_own_maxscore(db, enquire, parsed, searcher.bm25(), 0, k, pruned);
             check_own_maxscore(db, enquire, parsed, searcher.bm25(), 3, k, pruned);
+            if (k == 1 && found > 0 && !parsed.required.empty()) ++with_required;
+            if (k == 1 && found > 0 && !parsed.excluded.empty()) ++with_excluded;
         }
     }
+    CHECK(with_required >= 4);
+    CHECK(with_excluded >= 2);
     CHECK(ranked_only >= 50);
     CHECK(pruned > 100); // the pruning was exercised, not only full walks
 }
 
-TEST_CASE("the parser gives the plain disjunction of ranked words and nothing else", "[topk][maxscore][query]") {
+TEST_CASE("the parser gives the plan of a query whose ranked words are a plain sum", "[topk][maxscore][query]") {
     const Analyzer analyzer;
-    // Ranked words (and OR between them, and groups of ranked words) are a plain sum of terms.
-    for (const char* text : {"اتفاقية الشراكة", "اتفاقية OR الشراكة", "(اتفاقية الشراكة) ايران", "في"}) {
-        CAPTURE(text);
-        CHECK_FALSE(parse_query(text, analyzer).disjunction.empty());
-    }
-    // Anything with a required, excluded, exact, title, wildcard or phrase part is not.
-    for (const char* text : {"\"اتفاقية الشراكة\"", "اتفاقية -الشراكة", "+اتفاقية الشراكة", "=اتفاقية", "title:اتفاقية",
-                             "اتفاق*", "اتفاقية AND الشراكة"}) {
-        CAPTURE(text);
-        CHECK(parse_query(text, analyzer).disjunction.empty());
+    struct Row {
+        const char* text;
+        bool ranked;   // a plain sum of ranked words
+        bool required; // and a required part
+        bool excluded; // and an excluded part
+    };
+    for (const Row& row : std::initializer_list<Row>{
+             {"اتفاقية الشراكة", true, false, false},
+             {"اتفاقية OR الشراكة", true, false, false},
+             {"(اتفاقية الشراكة) ايران", true, false, false},
+             {"في", true, false, false},
+             {"\"اتفاقية الشراكة\" ايران", true, true, false},
+             {"+اتفاقية الشراكة", true, true, false},
+             {"title:قطر الشراكة", true, true, false},
+             {"اتفاقية -الشراكة", true, false, true},
+             {"\"اتفاقية الشراكة\" ايران -قطر", true, true, true},
+             // No ranked word, a wildcard among them, or an explicit AND: Xapian's path.
+             {"\"اتفاقية الشراكة\"", false, false, false},
+             {"=اتفاقية", false, false, false},
+             {"title:اتفاقية", false, false, false},
+             {"اتفاق* الشراكة", false, false, false},
+             {"اتفاقية AND الشراكة", false, false, false},
+             {"(اتفاقية -قطر) الشراكة", false, false, false},
+         }) {
+        CAPTURE(row.text);
+        const ParsedQuery p = parse_query(row.text, analyzer);
+        CHECK(p.disjunction.empty() == !row.ranked);
+        CHECK(p.required.empty() == !row.required);
+        CHECK(p.excluded.empty() == !row.excluded);
     }
     // A word gives its stem (weight 1), its synonyms' stems (1) and its recall stems (lower).
     const ParsedQuery p = parse_query("اتفاقية", analyzer);

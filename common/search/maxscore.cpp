@@ -45,18 +45,52 @@ bool better(const Entry& a, const Entry& b) {
 
 } // namespace
 
+namespace {
+
+// Every document `q` matches, in docid order, with the weight Xapian gives it: get_mset() for
+// as many documents as the database has never fills, so nothing is pruned and it is exact.
+std::vector<Entry> all_matches(const Xapian::Database& db, const Xapian::Query& q, const Xapian::Weight& weight) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(weight);
+    enquire.set_query(q);
+    const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+    std::vector<Entry> out;
+    out.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back({it.get_weight(), *it});
+    std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.docid < b.docid; });
+    return out;
+}
+
+/// Answers "is d excluded?" for increasing d, walking a sorted list once.
+class Exclusions {
+  public:
+    explicit Exclusions(std::vector<Entry> docs) : docs_(std::move(docs)) {}
+    bool contains(Xapian::docid d) {
+        while (next_ < docs_.size() && docs_[next_].docid < d) ++next_;
+        return next_ < docs_.size() && docs_[next_].docid == d;
+    }
+
+  private:
+    std::vector<Entry> docs_;
+    std::size_t next_ = 0;
+};
+
+} // namespace
+
 TopKResult maxscore_top_k(
     const Xapian::Database& db,
     const std::vector<WeightedTerm>& terms,
     Xapian::doccount first,
     Xapian::doccount count,
-    const Bm25Params& bm25
+    const Bm25Params& bm25,
+    const Xapian::Query& required,
+    const Xapian::Query& excluded
 ) {
     TopKResult out;
     out.strategy = TopKStrategy::OwnMaxScore;
     const Xapian::doccount n_docs = db.get_doccount();
     const std::size_t k = static_cast<std::size_t>(first) + count;
-    if (n_docs == 0 || terms.empty() || k == 0) return out;
+    if (n_docs == 0 || (terms.empty() && required.empty()) || k == 0) return out;
 
     // BM25Weight::init(): len_factor = 1 / average length; the average is the statistics'
     // total length over the collection size.
@@ -95,7 +129,7 @@ TopKResult maxscore_top_k(
         c.sync();
         cursors.push_back(std::move(c));
     }
-    if (cursors.empty()) return out;
+    if (cursors.empty() && required.empty()) return out;
 
     // Cheapest terms first: the non-essential ones are a prefix [0, ne) of this order, and
     // bound[i] is what terms 0..i together can add to a document.
@@ -112,49 +146,31 @@ TopKResult maxscore_top_k(
         return c.termweight * (wdf_double / denom);
     };
 
+    Exclusions exclusions(excluded.empty() ? std::vector<Entry>{} : all_matches(db, excluded, Xapian::BoolWeight()));
     std::vector<double> parts(cursors.size()); // what each term gives the current document
     std::vector<Entry> heap; // the k best so far; heap.front() is the worst of them
     heap.reserve(k);
     double theta = -std::numeric_limits<double>::infinity();
-    std::size_t ne = 0;         // cursors [0, ne) are non-essential
-    std::size_t matched = 0;    // documents with an essential term (all of them match)
+    std::size_t ne = 0;      // cursors [0, ne) are non-essential
+    std::size_t matched = 0; // matching documents seen
     const std::size_t n = cursors.size();
-    while (ne < n) {
-        Xapian::docid d = kEnd;
-        for (std::size_t i = ne; i < n; ++i) d = std::min(d, cursors[i].doc);
-        if (d == kEnd) break;
-        ++matched;
-        double score = 0;
-        Xapian::termcount len = 0;
-        bool have_len = false;
-        std::fill(parts.begin(), parts.end(), 0.0);
-        for (std::size_t i = ne; i < n; ++i) {
-            Cursor& c = cursors[i];
-            if (c.doc != d) continue;
-            if (!have_len) {
-                len = c.it.get_doclength();
-                have_len = true;
-            }
-            score += parts[i] = sumpart(c, c.it.get_wdf(), len);
-            c.next();
-        }
-        // Non-essential terms, dearest first, while they can still lift the document past θ.
-        bool contender = true;
+
+    // Scores document d, whose weight from the essential side is `base` plus parts[ne..n), with
+    // the non-essential terms while they can still lift it past θ; keeps it if it is among the
+    // k best.
+    auto finish = [&](Xapian::docid d, double base, double running, Xapian::termcount len) {
         for (std::size_t i = ne; i-- > 0;) {
-            if (score + bound[i] < theta) {
-                contender = false;
-                break;
-            }
+            if (running + bound[i] < theta) return;
             Cursor& c = cursors[i];
             c.skip_to(d);
-            if (c.doc == d) score += parts[i] = sumpart(c, c.it.get_wdf(), len);
+            if (c.doc == d) running += parts[i] = sumpart(c, c.it.get_wdf(), len);
         }
-        if (!contender) continue;
         // The weight is summed again in one fixed order (the running sum's order depends on
         // which terms were essential when the document came), so that two documents with the
         // same terms, wdfs and length weigh the same to the last bit, and tie as in Xapian.
-        score = 0;
+        double score = 0;
         for (const double part : parts) score += part;
+        score += base;
         const Entry e{score, d};
         if (heap.size() < k) {
             heap.push_back(e);
@@ -164,22 +180,67 @@ TopKResult maxscore_top_k(
             heap.back() = e;
             std::push_heap(heap.begin(), heap.end(), better);
         } else {
-            continue;
+            return;
         }
         if (heap.size() == k) {
             theta = heap.front().weight;
             // A later document must beat θ strictly (it loses a tie on docid), so a term whose
             // cumulated bound stays below θ no longer needs to drive the walk.
-            while (ne < n && bound[ne] < theta) ++ne;
+            if (required.empty()) {
+                while (ne < n && bound[ne] < theta) ++ne;
+            }
         }
-    }
+    };
 
-    std::sort(heap.begin(), heap.end(), better);
-    out.estimated = ne == 0 ? static_cast<Xapian::doccount>(matched)
+    if (!required.empty()) {
+        // AND_MAYBE(required, OR(terms)): the required part's documents drive the walk, each
+        // weighing what Xapian gives it for that part plus its terms; every term is looked up.
+        ne = n;
+        for (const Entry& r : all_matches(db, required, bm25.weight())) {
+            if (exclusions.contains(r.docid)) continue;
+            ++matched;
+            std::fill(parts.begin(), parts.end(), 0.0);
+            finish(r.docid, r.weight, r.weight, n == 0 ? 0 : db.get_doclength(r.docid));
+        }
+        out.estimated = static_cast<Xapian::doccount>(matched); // every match was seen
+    } else {
+        while (ne < n) {
+            Xapian::docid d = kEnd;
+            for (std::size_t i = ne; i < n; ++i) d = std::min(d, cursors[i].doc);
+            if (d == kEnd) break;
+            if (exclusions.contains(d)) {
+                for (std::size_t i = ne; i < n; ++i) {
+                    if (cursors[i].doc == d) cursors[i].next();
+                }
+                continue;
+            }
+            ++matched;
+            double running = 0;
+            Xapian::termcount len = 0;
+            bool have_len = false;
+            std::fill(parts.begin(), parts.end(), 0.0);
+            for (std::size_t i = ne; i < n; ++i) {
+                Cursor& c = cursors[i];
+                if (c.doc != d) continue;
+                if (!have_len) {
+                    len = c.it.get_doclength();
+                    have_len = true;
+                }
+                running += parts[i] = sumpart(c, c.it.get_wdf(), len);
+                c.next();
+            }
+            finish(d, 0, running, len);
+        }
+        // Exact when nothing was pruned (every match was seen); else Xapian's estimate for the OR.
+        out.estimated = ne == 0
+                            ? static_cast<Xapian::doccount>(matched)
                             : std::max<Xapian::doccount>(
                                   static_cast<Xapian::doccount>(matched),
                                   static_cast<Xapian::doccount>(std::lround(estimate))
                               );
+    }
+
+    std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
     for (std::size_t r = first; r < heap.size(); ++r) {

@@ -40,16 +40,22 @@ struct Bm25Params {
     [[nodiscard]] Xapian::BM25Weight weight() const { return Xapian::BM25Weight(k1, k2, k3, b, min_normlen); }
 };
 
-/// The exact ranks [first, first + count) of the query Σ factor · BM25(term), by MaxScore over
-/// the terms' posting lists. Every term has wqf 1 (as the parser builds them). `estimated` is
-/// exact when no pruning happened, and otherwise Xapian's own estimate for an OR of the terms
+/// The exact ranks [first, first + count) of the query
+///     AND_NOT(AND_MAYBE(required, OR(SCALE_WEIGHT(factor, term)…)), excluded)
+/// (`required` and `excluded` may be empty queries: then that part is left out), by MaxScore
+/// over the terms' posting lists. Every term has wqf 1 (as the parser builds them). With a
+/// required part, its matches (evaluated fully by Xapian: a phrase, +word, =word…) drive the
+/// walk and the terms are looked up for each; excluded documents are skipped. `estimated` is
+/// exact when every match was seen, and otherwise Xapian's own estimate for an OR of the terms
 /// (raised to the number of matching documents seen).
 [[nodiscard]] TopKResult maxscore_top_k(
     const Xapian::Database& db,
     const std::vector<WeightedTerm>& terms,
     Xapian::doccount first,
     Xapian::doccount count,
-    const Bm25Params& bm25
+    const Bm25Params& bm25,
+    const Xapian::Query& required = {},
+    const Xapian::Query& excluded = {}
 );
 
 } // namespace fahras

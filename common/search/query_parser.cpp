@@ -23,6 +23,11 @@ struct Part {
     /// A ranked part whose query is exactly OR(SCALE_WEIGHT(factor, term)…) over `terms`.
     bool additive = false;
     std::vector<WeightedTerm> terms;
+    /// A part whose query is exactly AND_NOT(AND_MAYBE(required, OR(…terms)), excluded), the
+    /// shape ParsedQuery describes (required and excluded may be empty queries).
+    bool planned = false;
+    Xapian::Query required;
+    Xapian::Query excluded;
 };
 
 // Control characters (C0 and DEL) are spaces: a tab or a stray \x01 separates words.
@@ -169,10 +174,13 @@ class Parser {
             out.query = ranked_q;
             out.kind = Kind::Ranked;
             out.stop = only_stop;
-            if (ranked_sum.additive && excluded.empty()) {
-                out.additive = true;
-                out.terms = std::move(ranked_sum.terms);
-            }
+            out.additive = ranked_sum.additive && excluded.empty();
+        }
+        if (!ranked.empty() && ranked_sum.additive) {
+            out.planned = true;
+            out.terms = std::move(ranked_sum.terms);
+            if (!required.empty()) out.required = Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+            if (!excluded.empty()) out.excluded = Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
         }
         if (!excluded.empty()) {
             out.query = Xapian::Query(
@@ -217,7 +225,7 @@ class Parser {
         out.kind = a.kind == Kind::Required || b.kind == Kind::Required ? Kind::Required : Kind::Ranked;
         out.stop = a.stop && b.stop;
         if (out.kind == Kind::Ranked && a.additive && b.additive) {
-            out.additive = true;
+            out.additive = out.planned = true;
             out.terms = std::move(a.terms);
             out.terms.insert(out.terms.end(), b.terms.begin(), b.terms.end());
         }
@@ -256,7 +264,7 @@ class Parser {
         if (sign == Sign::Plus) p.kind = Kind::Required;
         if (sign != Sign::None) {
             p.stop = false; // an explicit sign keeps even a stop word
-            p.additive = false;
+            p.additive = p.planned = false;
         }
         return p;
     }
@@ -365,7 +373,7 @@ class Parser {
         }
         out.kind = required ? Kind::Required : Kind::Ranked;
         out.stop = !required && all_stop;
-        out.additive = out.kind == Kind::Ranked && sign == Sign::None && additive;
+        out.additive = out.planned = out.kind == Kind::Ranked && sign == Sign::None && additive;
         if (!out.additive) out.terms.clear();
         return out;
     }
@@ -418,7 +426,11 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
     Part part = parser.parse();
     if (part.kind == Kind::Empty) throw QueryError("query has no words to search for");
     parsed.query = std::move(part.query);
-    if (part.kind == Kind::Ranked && part.additive) parsed.disjunction = std::move(part.terms);
+    if (part.planned) {
+        parsed.disjunction = std::move(part.terms);
+        parsed.required = std::move(part.required);
+        parsed.excluded = std::move(part.excluded);
+    }
     return parsed;
 }
 

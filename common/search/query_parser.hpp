@@ -77,11 +77,15 @@ struct WeightedTerm {
 struct ParsedQuery {
     Xapian::Query query;
     HighlightTerms highlight;
-    /// When the query is ranked words and nothing else (no phrase, sign, title:, =word,
-    /// wildcard or AND), its weight is a plain sum over these terms, each scaled by its factor:
-    /// `query` is exactly OR(SCALE_WEIGHT(factor, term)…). Empty otherwise. Lets the searcher
-    /// rank it with its own exact MaxScore (maxscore.hpp).
+    /// The query's plan for the searcher's own MaxScore (maxscore.hpp), when its ranked words
+    /// are a plain sum of weighted terms (no wildcard among them): `query` is exactly
+    ///     AND_NOT(AND_MAYBE(required, OR(SCALE_WEIGHT(factor, term)…)), excluded)
+    /// with `required` (phrases, +words, =words, title: words… AND-ed) and `excluded` (-words
+    /// OR-ed) empty queries when the query has none. `disjunction` is empty when the query has
+    /// no ranked words or they are not a plain sum (then only `query` counts).
     std::vector<WeightedTerm> disjunction;
+    Xapian::Query required;
+    Xapian::Query excluded;
 };
 
 /// Weight of the recall-only Snowball stem next to the light10 stem of a ranked word

@@ -87,22 +87,22 @@ Searcher::Searcher(const std::string& path)
 }
 
 Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {
-    return run(query, nullptr, options);
+    ParsedQuery plain;
+    plain.query = query;
+    return search(plain, options);
 }
 
 Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options) {
-    return run(parsed.query, parsed.disjunction.empty() ? nullptr : &parsed.disjunction, options);
-}
-
-Results Searcher::run(const Xapian::Query& query, const std::vector<WeightedTerm>* disjunction, const SearchOptions& options) {
+    const Xapian::Query& query = parsed.query;
     const auto first = static_cast<Xapian::doccount>(options.offset);
     const auto count = static_cast<Xapian::doccount>(options.count);
     Results results;
     try {
         TopKResult top;
-        if (disjunction && options.filters.empty() && disjunction->size() <= kMaxOwnMaxScoreTerms) {
-            // Ranked words only: fahras's own one-pass MaxScore (maxscore.hpp).
-            top = maxscore_top_k(db_, *disjunction, first, count, bm25_);
+        if (!parsed.disjunction.empty() && options.filters.empty() && parsed.disjunction.size() <= kMaxOwnMaxScoreTerms) {
+            // Ranked words (with required and excluded parts, if any): fahras's own one-pass
+            // MaxScore (maxscore.hpp).
+            top = maxscore_top_k(db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded);
         } else {
             Xapian::Query q = query;
             if (!options.filters.empty()) {
@@ -128,7 +128,7 @@ Results Searcher::run(const Xapian::Query& query, const std::vector<WeightedTerm
     } catch (const Xapian::DatabaseModifiedError&) {
         // A writer committed while we read: reopen at the newest commit and try once more.
         db_.reopen();
-        return run(query, disjunction, options);
+        return search(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
     }

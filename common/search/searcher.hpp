@@ -49,8 +49,9 @@ class Searcher {
 
     /// Ranks any query through Xapian (with exact top-k, exact_topk.hpp).
     [[nodiscard]] Results search(const Xapian::Query& query, const SearchOptions& options);
-    /// Ranks a parsed query: one made only of ranked words by fahras's own one-pass MaxScore
-    /// (maxscore.hpp), anything else as above. Both rank exactly and give the same weights.
+    /// Ranks a parsed query: one with ranked words that are a plain sum of terms (the usual
+    /// case; ParsedQuery::disjunction) by fahras's own one-pass MaxScore (maxscore.hpp),
+    /// anything else as above. Both rank exactly and give the same weights.
     [[nodiscard]] Results search(const ParsedQuery& parsed, const SearchOptions& options);
 
     /// BM25 as the searcher ranks with it.
@@ -65,7 +66,6 @@ class Searcher {
 
   private:
     [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms) const;
-    [[nodiscard]] Results run(const Xapian::Query& query, const std::vector<WeightedTerm>* disjunction, const SearchOptions& options);
 
     std::string path_;
     Xapian::Database db_;
