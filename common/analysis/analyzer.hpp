@@ -72,7 +72,8 @@ class Analyzer {
     [[nodiscard]] std::string normalize(std::string_view word) const;
     /// The stem of a normalized word.
     [[nodiscard]] std::string stem(std::string_view normalized) const;
-    /// The recall-only stem of a normalized word; empty when the stemmer has no second stream.
+    /// The recall-only stem of a normalized word, as analyze() gives it; empty when the stemmer
+    /// has no second stream.
     [[nodiscard]] std::string recall_stem(std::string_view normalized) const;
     [[nodiscard]] bool has_recall_stems() const noexcept { return recall_stemmer_ != nullptr; }
     /// Whether tokens get a skeleton stem (light10 and light10+snowball).

@@ -188,9 +188,12 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
                 return (need & ~have) == 0;
             });
         }
-        if (recall_worth) {
-            // The recall streams need the whole analysis of the token (the skeleton reads the
-            // original spelling): only for tokens nothing cheaper matched.
+        if (recall_worth && !special) {
+            // An ordinary token: its Snowball stem, as the analyzer computes it.
+            if (const auto r = recall_keys_.find(analyzer_.recall_stem(exact_)); r != recall_keys_.end()) t.key = r->second;
+        } else if (recall_worth) {
+            // A special token needs the whole analysis (the skeleton and the written-out alef
+            // read the original spelling): only for tokens nothing cheaper matched.
             one_.clear();
             analyzer_.analyze(span.view(text), one_);
             if (one_.size() == 1) {
