@@ -77,6 +77,15 @@ class Exclusions {
 
 } // namespace
 
+TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, const std::string& term) {
+    if (const auto it = stats_.find(term); it != stats_.end()) return it->second;
+    if (stats_.size() >= kMaxEntries) stats_.clear();
+    const Xapian::doccount tf = db.get_termfreq(term);
+    const Stats s{tf, tf == 0 ? 0 : db.get_wdf_upper_bound(term)};
+    stats_.emplace(term, s);
+    return s;
+}
+
 TopKResult maxscore_top_k(
     const Xapian::Database& db,
     const std::vector<WeightedTerm>& terms,
@@ -84,7 +93,8 @@ TopKResult maxscore_top_k(
     Xapian::doccount count,
     const Bm25Params& bm25,
     const Xapian::Query& required,
-    const Xapian::Query& excluded
+    const Xapian::Query& excluded,
+    TermStatsCache* cache
 ) {
     TopKResult out;
     out.strategy = TopKStrategy::OwnMaxScore;
@@ -102,7 +112,9 @@ TopKResult maxscore_top_k(
     cursors.reserve(terms.size());
     double estimate = 0; // Xapian's OrPostList estimate: independent terms
     for (const WeightedTerm& wt : terms) {
-        const Xapian::doccount tf = db.get_termfreq(wt.term);
+        const TermStatsCache::Stats stats =
+            cache ? cache->get(db, wt.term) : TermStatsCache::Stats{db.get_termfreq(wt.term), 0};
+        const Xapian::doccount tf = stats.termfreq;
         if (tf == 0 || !(wt.factor > 0)) continue; // no postings, or no weight and no way to match
         estimate = estimate + tf - estimate * tf / n_docs;
         Cursor c;
@@ -115,7 +127,7 @@ TopKResult maxscore_top_k(
         }
         c.termweight *= (bm25.k1 + 1);
         // BM25Weight::get_maxpart(): at the largest wdf and the shortest length it allows.
-        const Xapian::termcount wdf_ub = db.get_wdf_upper_bound(wt.term);
+        const Xapian::termcount wdf_ub = cache ? stats.wdf_upper_bound : db.get_wdf_upper_bound(wt.term);
         double denom = bm25.k1;
         if (bm25.k1 != 0 && bm25.b != 0) {
             const double normlen_lb = std::max(std::max(wdf_ub, doclen_lb) * len_factor, bm25.min_normlen);

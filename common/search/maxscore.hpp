@@ -25,6 +25,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fahras {
@@ -38,6 +39,23 @@ struct Bm25Params {
     double min_normlen = 0.5;
 
     [[nodiscard]] Xapian::BM25Weight weight() const { return Xapian::BM25Weight(k1, k2, k3, b, min_normlen); }
+};
+
+/// Term statistics a searcher asks for again and again (stop words, frequent words of a batch):
+/// the term frequency and wdf bound of a term, each a B-tree lookup in Xapian. Valid for one
+/// revision of the database: clear() after a reopen.
+class TermStatsCache {
+  public:
+    struct Stats {
+        Xapian::doccount termfreq = 0;
+        Xapian::termcount wdf_upper_bound = 0;
+    };
+    [[nodiscard]] Stats get(const Xapian::Database& db, const std::string& term);
+    void clear() noexcept { stats_.clear(); }
+
+  private:
+    static constexpr std::size_t kMaxEntries = 1 << 16;
+    std::unordered_map<std::string, Stats> stats_;
 };
 
 /// The exact ranks [first, first + count) of the query
@@ -55,7 +73,8 @@ struct Bm25Params {
     Xapian::doccount count,
     const Bm25Params& bm25,
     const Xapian::Query& required = {},
-    const Xapian::Query& excluded = {}
+    const Xapian::Query& excluded = {},
+    TermStatsCache* cache = nullptr
 );
 
 } // namespace fahras

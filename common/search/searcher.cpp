@@ -102,7 +102,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
         if (!parsed.disjunction.empty() && options.filters.empty() && parsed.disjunction.size() <= kMaxOwnMaxScoreTerms) {
             // Ranked words (with required and excluded parts, if any): fahras's own one-pass
             // MaxScore (maxscore.hpp).
-            top = maxscore_top_k(db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded);
+            top = maxscore_top_k(db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_);
         } else {
             Xapian::Query q = query;
             if (!options.filters.empty()) {
@@ -128,6 +128,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
     } catch (const Xapian::DatabaseModifiedError&) {
         // A writer committed while we read: reopen at the newest commit and try once more.
         db_.reopen();
+        term_stats_.clear();
         return search(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
@@ -140,6 +141,7 @@ std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& 
         return weights_of(terms);
     } catch (const Xapian::DatabaseModifiedError&) {
         db_.reopen(); // a writer committed meanwhile (see search())
+        term_stats_.clear();
         return weights_of(terms);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": reading term statistics failed: " + e.get_description());

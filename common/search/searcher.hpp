@@ -71,6 +71,7 @@ class Searcher {
     Xapian::Database db_;
     Analyzer analyzer_;
     Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
+    TermStatsCache term_stats_; ///< for db_'s current revision
     Xapian::Enquire enquire_;
 };
 
