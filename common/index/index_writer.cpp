@@ -27,7 +27,13 @@ Xapian::WritableDatabase open_writable(const std::string& path, bool sync) {
 
 } // namespace
 
-IndexWriter::IndexWriter(const std::string& path, const AnalyzerConfig& analyzer, IndexWriterOptions options)
+IndexWriter::IndexWriter(
+    const std::string& path,
+    const AnalyzerConfig& analyzer,
+    IndexWriterOptions options,
+    unsigned shard,
+    unsigned shards
+)
     : path_(path), db_(open_writable(path, options.sync_every_commit)), options_(options) {
     const std::string want_schema = std::to_string(kSchemaVersion);
     const std::string want_analyzer = analyzer.to_metadata();
@@ -41,7 +47,19 @@ IndexWriter::IndexWriter(const std::string& path, const AnalyzerConfig& analyzer
         db_.set_metadata(std::string(metadata::schema_version), want_schema);
         db_.set_metadata(std::string(metadata::analyzer), want_analyzer);
         db_.set_metadata(std::string(metadata::created_by), std::string(kVersionString));
+        db_.set_metadata(std::string(metadata::shards), std::to_string(shards));
+        db_.set_metadata(std::string(metadata::shard), std::to_string(shard));
         return;
+    }
+    const std::string have_shards = db_.get_metadata(std::string(metadata::shards));
+    const std::string have_shard = db_.get_metadata(std::string(metadata::shard));
+    if ((have_shards.empty() ? std::string("1") : have_shards) != std::to_string(shards) ||
+        (have_shard.empty() ? std::string("0") : have_shard) != std::to_string(shard)) {
+        throw Error(
+            path + ": database is shard " + (have_shard.empty() ? "0" : have_shard) + " of " +
+            (have_shards.empty() ? "1" : have_shards) + ", expected shard " + std::to_string(shard) + " of " +
+            std::to_string(shards) + "; open the database folder, not one of its shards"
+        );
     }
     if (have_schema != want_schema) {
         throw Error(

@@ -36,7 +36,16 @@ class IndexWriter {
     /// Opens or creates the database at `path`. An existing database built with another schema
     /// version or other analyzer settings is refused (Error naming both), because mixing two
     /// analyses in one index silently breaks search.
-    IndexWriter(const std::string& path, const AnalyzerConfig& analyzer, IndexWriterOptions options = {});
+    ///
+    /// `shard` of `shards`: which shard of a sharded database this is (common/index/shards.hpp);
+    /// recorded in a new database's metadata and checked against an existing one's.
+    IndexWriter(
+        const std::string& path,
+        const AnalyzerConfig& analyzer,
+        IndexWriterOptions options = {},
+        unsigned shard = 0,
+        unsigned shards = 1
+    );
 
     /// How add() placed a document.
     enum class Added { New, Replaced, Duplicate };
