@@ -71,7 +71,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit a shard every N of its term postings (default 400000)")
         ("sync-commits", po::bool_switch(&sync_commits), "fsync every commit, not only the last (slower)")
         ("max-body-bytes", po::value(&raw.max_body_bytes)->value_name("N"), "cut longer bodies, with a warning (default 16 MiB)")
-        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search)")
+        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search); shards are merged into one database")
         ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
         ("no-progress", po::bool_switch(&no_progress), "never show progress")
         ("quiet,q", po::bool_switch(&quiet), "no summary line, no progress");

@@ -352,6 +352,27 @@ TEST_CASE("compaction leaves a smaller database with the same documents", "[inde
     CHECK(db.get_doccount() == 60);
     CHECK(db.get_metadata(std::string(metadata::schema_version)) == std::to_string(kSchemaVersion));
     CHECK_FALSE(std::filesystem::exists(dir / "b.compacting"));
+
+    // A sharded database is merged into one ordinary database, the same documents.
+    IndexConfig merge;
+    merge.compact = true;
+    merge.shards = 3;
+    const Run merged = index_paths(dir / "c", {test::data_path("news-60.jsonl.xz")}, merge);
+    CHECK(merged.report.doc_count == 60);
+    CHECK(read_stub(dir / "c").empty());
+    CHECK_FALSE(std::filesystem::exists(dir / "c.merging"));
+    CHECK_FALSE(std::filesystem::exists(dir / "c.before-merge"));
+    Xapian::Database dc(dir / "c");
+    CHECK(dc.get_doccount() == 60);
+    CHECK(dc.get_metadata(std::string(metadata::shards)) == "1");
+    CHECK(id_terms(dc) == std::pair<std::size_t, bool>{60, true});
+    CHECK(size(dir / "c") < size(dir / "a"));
+    // It is then updated like any one database.
+    IndexConfig keep;
+    keep.shards = 0;
+    const Run again = index_paths(dir / "c", {test::data_path("news-60.jsonl.xz")}, keep);
+    CHECK(again.report.replaced == 60);
+    CHECK(Xapian::Database(dir / "c").get_doccount() == 60);
 }
 
 namespace {

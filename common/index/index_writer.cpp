@@ -164,4 +164,32 @@ void compact_database(const std::string& path) {
     fs::remove_all(old, ec);
 }
 
+void merge_shards(const std::string& path, const std::vector<std::string>& shards) {
+    namespace fs = std::filesystem;
+    const std::string tmp = path + ".merging";
+    const std::string old = path + ".before-merge";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    try {
+        Xapian::Database all;
+        for (const std::string& shard : shards) all.add_database(Xapian::Database(shard));
+        all.compact(tmp); // documents renumbered shard after shard; metadata of the first shard
+        {
+            Xapian::WritableDatabase merged(tmp, Xapian::DB_OPEN);
+            merged.set_metadata(std::string(metadata::shards), "1");
+            merged.set_metadata(std::string(metadata::shard), "0");
+            merged.commit();
+        }
+        sync_folder(tmp);
+    } catch (const Xapian::Error& e) {
+        fs::remove_all(tmp, ec);
+        throw Error(path + ": merging the shards failed: " + e.get_description());
+    }
+    // Swap as in compact_database(): a crash between the renames leaves both folders, named.
+    fs::remove_all(old, ec);
+    fs::rename(path, old);
+    fs::rename(tmp, path);
+    fs::remove_all(old, ec);
+}
+
 } // namespace fahras

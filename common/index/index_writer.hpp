@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace fahras {
 
@@ -91,5 +92,11 @@ void sync_folder(const std::string& path);
 /// search): it is written next to it, then swapped in. Throws Error on failure (the original is
 /// then left as it was).
 void compact_database(const std::string& path);
+
+/// Merges the shards of the sharded database `path` (common/index/shards.hpp) into one ordinary
+/// database with Xapian's compactor (one pass over the shards, the result compacted), written
+/// next to it and swapped in: afterwards `path` is a single-shard database. Throws Error on
+/// failure (the sharded database is then left as it was).
+void merge_shards(const std::string& path, const std::vector<std::string>& shards);
 
 } // namespace fahras

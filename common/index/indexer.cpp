@@ -475,7 +475,8 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
         }
     }
     if (config.compact && !report.interrupted) {
-        for (const auto& path : layout.paths) compact_database(path);
+        if (layout.stub) merge_shards(config.db_path, layout.paths);
+        else compact_database(config.db_path);
     }
     report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return report;

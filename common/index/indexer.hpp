@@ -35,7 +35,9 @@ struct IndexConfig {
     unsigned shards = 1;
     std::size_t batch_docs = 64;            ///< documents handed to a worker at a time
     bool progress = false;                  ///< show the updating status line (Diagnostics::status)
-    bool compact = false;                   ///< compact the database at the end
+    /// Compact the database at the end of a complete run; a sharded one is merged into one
+    /// ordinary database (merge_shards), which later runs update with a single writer.
+    bool compact = false;
     /// Set (e.g. by a SIGINT handler) to stop reading; the batches already read are indexed and
     /// committed, and the run reports `interrupted`.
     const std::atomic<bool>* stop = nullptr;
