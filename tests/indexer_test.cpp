@@ -239,7 +239,7 @@ TEST_CASE("a wiki dump indexes its articles and is searchable by their words", "
     CHECK(db.get_termfreq("XSOURCEarwiki") == 2);
 }
 
-TEST_CASE("kill -9 leaves the last commit; the same command again ends complete, without duplicates", "[index][child]") {
+TEST_CASE("kill -9 leaves the last commit, and the same command again ends complete without duplicates", "[index][child]") {
     // One database, and two shards written in parallel (each shard at its own last commit).
     const std::string shards = GENERATE(as<std::string>{}, "1", "2");
     INFO("shards: " << shards);
@@ -455,7 +455,7 @@ TEST_CASE("shards: a repeated id lands once, the last wins, counted", "[index][s
     CHECK(id_terms(db) == std::pair<std::size_t, bool>{5, true});
 }
 
-TEST_CASE("shards: updating replaces by id; an existing database keeps its layout", "[index][shards]") {
+TEST_CASE("shards: updating replaces by id, an existing database keeps its layout", "[index][shards]") {
     test::TempDir dir;
     write_file(dir / "v1.jsonl", "{\"id\":\"u1\",\"body\":\"النسخة الأولى\"}\n{\"id\":\"u2\",\"body\":\"خبر ثابت\"}\n");
     write_file(dir / "v2.jsonl", "{\"id\":\"u1\",\"body\":\"النسخة الثانية المعدلة\"}\n{\"id\":\"u3\",\"body\":\"خبر جديد\"}\n");
