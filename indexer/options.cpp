@@ -28,6 +28,7 @@ struct RawOptions {
     std::size_t commit_postings = fahras::IndexWriterOptions{}.commit_postings;
     std::size_t max_body_bytes = 16u << 20;
     unsigned threads = 0;
+    unsigned shards = 0;
     std::size_t batch = fahras::IndexConfig{}.batch_docs;
 };
 
@@ -64,12 +65,13 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("body-field", po::value(&raw.body_field)->value_name("NAME"), "JSON field with the text (default body)")
         ("date-field", po::value(&raw.date_field)->value_name("NAME"), "JSON field with the date yyyy-mm-dd (default date)")
         ("threads,j", po::value(&raw.threads)->value_name("N"), "analysis threads (default: one per core)")
+        ("shards", po::value(&raw.shards)->value_name("S"), "shards of a new database, written in parallel and searched as one (default: one per core, at most 4; an existing database keeps its own)")
         ("batch", po::value(&raw.batch)->value_name("N"), "documents per worker batch (default 64)")
-        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit every N documents (default 1000; 0 = no limit)")
-        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit every N term postings (default 400000)")
+        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit a shard every N of its documents (default 1000; 0 = no limit)")
+        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit a shard every N of its term postings (default 400000)")
         ("sync-commits", po::bool_switch(&sync_commits), "fsync every commit, not only the last (slower)")
         ("max-body-bytes", po::value(&raw.max_body_bytes)->value_name("N"), "cut longer bodies, with a warning (default 16 MiB)")
-        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search)")
+        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search); shards are merged into one database")
         ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
         ("no-progress", po::bool_switch(&no_progress), "never show progress")
         ("quiet,q", po::bool_switch(&quiet), "no summary line, no progress");
@@ -117,6 +119,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     c.writer.commit_postings = raw.commit_postings;
     c.writer.sync_every_commit = sync_commits;
     c.threads = raw.threads;
+    if (vm.count("shards") != 0 && raw.shards == 0) throw UsageError("--shards must be positive");
+    c.shards = raw.shards;
     if (raw.batch == 0) throw UsageError("--batch must be positive");
     c.batch_docs = raw.batch;
     c.compact = compact;
