@@ -1,5 +1,6 @@
 #include "indexer/options.hpp"
 
+#include "common/cli/command_line.hpp"
 #include "common/util/error.hpp"
 #include "common/util/version.hpp"
 
@@ -53,9 +54,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     bool progress = false;
     bool no_progress = false;
     po::options_description visible("Options");
+    cli::add_help_and_version(visible);
     visible.add_options()
-        ("help,h", "print this help and exit")
-        ("version,V", "print the version and exit")
         ("db,d", po::value(&raw.db)->value_name("DB"), "database directory (required)")
         ("format,f", po::value(&raw.format)->value_name("FMT"), "input format: auto|jsonl|text|wikixml (default auto)")
         ("stemmer", po::value(&raw.stemmer)->value_name("NAME"), "light10|light10+snowball|snowball|none (default light10+snowball); stored in DB")
@@ -75,28 +75,10 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
         ("no-progress", po::bool_switch(&no_progress), "never show progress")
         ("quiet,q", po::bool_switch(&quiet), "no summary line, no progress");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value(&raw.inputs)->composing());
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("input", -1);
-
     po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-
     ParsedCommandLine out;
-    if (vm.count("help") != 0) {
-        std::cout << kUsage << visible << '\n';
-        out.exit_now = 0;
-        return out;
-    }
-    if (vm.count("version") != 0) {
-        std::cout << kVersionString << '\n';
-        out.exit_now = 0;
-        return out;
-    }
+    out.exit_now = cli::parse_command_line(argc, argv, kUsage, visible, "input", raw.inputs, vm);
+    if (out.exit_now) return out;
     if (raw.db.empty()) throw UsageError("--db is required");
     if (raw.inputs.empty()) throw UsageError("no INPUT given (use - for standard input)");
     if (raw.max_body_bytes == 0) throw UsageError("--max-body-bytes must be positive");

@@ -44,23 +44,27 @@ constexpr std::array<std::array<unsigned, 4>, 41> kBugDocs = {{
     {1, 0, 0, 13}, {0, 0, 2, 4},  {0, 0, 0, 39}, {0, 1, 0, 31}, {0, 5, 5, 57}, {0, 0, 0, 59},
 }};
 
-} // namespace
-
-TEST_CASE("exact top-k recovers the document Xapian 1.4's pruned matcher loses", "[topk]") {
-    test::TempDir dir;
+Xapian::Database build_bug_index(const std::string& path) {
     {
-        Xapian::WritableDatabase db(dir / "db", Xapian::DB_CREATE);
+        Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
         for (const auto& row : kBugDocs) {
             Xapian::Document doc;
             const char* names[] = {"a", "b", "c", "filler"};
-            for (int i = 0; i < 4; ++i) {
-                if (row[static_cast<std::size_t>(i)] != 0) doc.add_term(names[i], row[static_cast<std::size_t>(i)]);
+            for (std::size_t i = 0; i < 4; ++i) {
+                if (row[i] != 0) doc.add_term(names[i], row[i]);
             }
             db.add_document(doc);
         }
         db.commit();
     }
-    Xapian::Database db(dir / "db");
+    return Xapian::Database(path);
+}
+
+} // namespace
+
+TEST_CASE("exact top-k recovers the document Xapian 1.4's pruned matcher loses", "[topk]") {
+    test::TempDir dir;
+    const Xapian::Database db = build_bug_index(dir / "db");
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     const std::vector<std::string> terms{"a", "b", "c"};
@@ -133,19 +137,7 @@ std::size_t check_own_maxscore(const Xapian::Database& db, Xapian::Enquire& enqu
 
 TEST_CASE("own MaxScore recovers the document Xapian 1.4's pruned matcher loses", "[topk][maxscore]") {
     test::TempDir dir;
-    {
-        Xapian::WritableDatabase db(dir / "db", Xapian::DB_CREATE);
-        for (const auto& row : kBugDocs) {
-            Xapian::Document doc;
-            const char* names[] = {"a", "b", "c", "filler"};
-            for (int i = 0; i < 4; ++i) {
-                if (row[static_cast<std::size_t>(i)] != 0) doc.add_term(names[i], row[static_cast<std::size_t>(i)]);
-            }
-            db.add_document(doc);
-        }
-        db.commit();
-    }
-    Xapian::Database db(dir / "db");
+    const Xapian::Database db = build_bug_index(dir / "db");
     // Xapian's default BM25 parameters: the ones the bug was found with.
     const Bm25Params bm25{.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.5};
     Xapian::Enquire enquire(db);

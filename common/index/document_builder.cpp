@@ -252,7 +252,11 @@ class StoredReader {
 Document decode_stored(std::string_view data) {
     Document doc;
     if (StoredReader(data).read(doc)) return doc;
-    doc = Document{};
+    return decode_stored_json(data);
+}
+
+Document decode_stored_json(std::string_view data) {
+    Document doc;
     const auto j = nlohmann::json::parse(data, nullptr, false);
     if (!j.is_object()) return doc;
     auto get = [&](const char* key) {
