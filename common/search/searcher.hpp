@@ -26,7 +26,7 @@ struct Hit {
 };
 
 struct Results {
-    Xapian::doccount estimated = 0; ///< matching documents (exact: every candidate is checked)
+    Xapian::doccount estimated = 0; ///< matching documents: exact when every match was seen, else an estimate (docs/output.md)
     std::vector<Hit> hits;
 };
 
