@@ -89,6 +89,7 @@ class Analyzer {
     }
 
   private:
+    [[nodiscard]] std::string uncached_recall_stem(std::string_view normalized) const;
     AnalyzerConfig config_;
     std::unique_ptr<Stemmer> stemmer_;
     std::unique_ptr<Stemmer> recall_stemmer_; ///< null unless light10+snowball
