@@ -59,3 +59,10 @@ add_test(NAME cli.analyze.contract
 add_test(NAME cli.run.contract
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_cli.sh $<TARGET_FILE:fahras-run> ${FAHRAS_INDEX}
             ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/run-work)
+
+# The bad-input corpus (tests/data/bad/, expectations in tests/data/bad.expected): every message
+# FILE:LINE, the summary's counts, exit 1, every good record searchable; and a generated 50 MB
+# document refused unread or cut (tests/bad_input.py).
+add_test(NAME cli.index.bad-input
+    COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/bad_input.py ${FAHRAS_INDEX} ${FAHRAS_SEARCH}
+            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/bad-input-work)

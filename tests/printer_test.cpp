@@ -114,7 +114,7 @@ TEST_CASE("printer golden files: text, text with colour, batch headings, JSON Li
     }
 }
 
-TEST_CASE("JSON Lines: every line is an envelope; highlights are byte offsets of whole words", "[printer][json]") {
+TEST_CASE("JSON Lines: every line is an envelope, highlights are byte offsets of whole words", "[printer][json]") {
     std::ostringstream out;
     auto p = make_json_printer(out);
     std::istringstream lines(print(*p, out));

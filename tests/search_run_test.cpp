@@ -31,7 +31,7 @@ class RecordingPrinter final : public Printer {
 
 } // namespace
 
-TEST_CASE("batch files: qid<TAB>query or bare lines; blank lines skipped; CRLF accepted", "[batch]") {
+TEST_CASE("batch files: qid<TAB>query or bare lines, blank lines skipped, CRLF accepted", "[batch]") {
     std::istringstream in("q1\tقطر الكويت\r\n\nكأس العالم\n  \t \nq 3 \t\"كأس العالم\"\n\tبلا رقم\n");
     const auto queries = read_queries(in, "queries.tsv");
     REQUIRE(queries.size() == 4);
@@ -44,7 +44,7 @@ TEST_CASE("batch files: qid<TAB>query or bare lines; blank lines skipped; CRLF a
     CHECK(queries[3].where.str() == "queries.tsv:6");
 }
 
-TEST_CASE("batch: a bad query is reported with its qid and line; the others still run", "[batch]") {
+TEST_CASE("batch: a bad query is reported with its qid and line, the others still run", "[batch]") {
     Searcher& searcher = test::search_fixture();
     std::istringstream in("a\tقطر\nb\t-قطر\nc\tالكويت\nd\tكلمةغيرموجودة\n");
     const auto queries = read_queries(in, "q.tsv");

@@ -269,7 +269,10 @@ void convert(std::string_view s, std::string& out, int depth) {
         }
         if (c == '[' && s.compare(i, 2, "[[") == 0) {
             const std::size_t end = matching(s, i, "[[", "]]");
-            std::string_view inner = s.substr(i + 2, end >= i + 4 ? end - i - 4 : 0);
+            // A link never closed runs to the end of the text: only a closed one loses its "]]"
+            // (dropping two bytes of an unclosed one could cut a character in half).
+            const bool closed = end >= i + 4 && s.compare(end - 2, 2, "]]") == 0;
+            std::string_view inner = s.substr(i + 2, (closed ? end - 2 : end) - (i + 2));
             i = end;
             const bool leading_colon = !inner.empty() && inner[0] == ':';
             if (leading_colon) inner.remove_prefix(1);

@@ -18,8 +18,13 @@ namespace {
 Xapian::WritableDatabase open_writable(const std::string& path, bool sync) {
     try {
         return Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN | (sync ? 0 : Xapian::DB_NO_SYNC));
-    } catch (const Xapian::DatabaseLockError&) {
-        throw Error(path + ": database is locked: another fahras-index is writing to it");
+    } catch (const Xapian::DatabaseLockError& e) {
+        // Xapian says "already locked" when another writer holds the lock; anything else
+        // ("Couldn't open lockfile: Permission denied" on a read-only database) is not a lock.
+        if (e.get_msg().find("already locked") != std::string::npos) {
+            throw Error(path + ": database is locked: another fahras-index is writing to it");
+        }
+        throw Error(path + ": cannot open database for writing: " + e.get_msg());
     } catch (const Xapian::Error& e) {
         throw Error(path + ": cannot open database for writing: " + e.get_description());
     }

@@ -1,6 +1,7 @@
 #include "common/index/indexer.hpp"
 
 #include "common/index/document_builder.hpp"
+#include "common/index/schema.hpp"
 #include "common/index/shards.hpp"
 #include "common/util/error.hpp"
 
@@ -263,6 +264,17 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
                 while (!stopped() && !abort.load()) {
                     std::optional<Document> doc = reader->next();
                     if (!doc) break;
+                    // The id becomes a Xapian term, which cannot be longer than kMaxTermBytes:
+                    // Xapian would throw at the writer and end the whole run on one record.
+                    if (prefix::id.size() + doc->id.size() > kMaxTermBytes) {
+                        diagnostics.error(
+                            doc->where,
+                            "id of " + std::to_string(doc->id.size()) + " bytes is too long (at most " +
+                                std::to_string(kMaxTermBytes - prefix::id.size()) + " bytes); skipped"
+                        );
+                        ++report.rejected;
+                        continue;
+                    }
                     batch_bytes += doc->body.size() + doc->title.size();
                     batch.docs.push_back(std::move(*doc));
                     bytes_read.store(finished_bytes + input.raw_bytes_read(), std::memory_order_relaxed);

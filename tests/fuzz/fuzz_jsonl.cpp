@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -22,7 +23,11 @@ void check(bool ok) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static const std::string path = "/dev/shm/fahras-fuzz-jsonl-" + std::to_string(::getpid());
+    // In memory when /dev/shm is there (it is fast); tests/fuzz_regression_test.cpp replays
+    // this function too, on machines that may not have it.
+    static const std::string path =
+        (std::filesystem::is_directory("/dev/shm") ? std::string("/dev/shm") : std::filesystem::temp_directory_path().string()) +
+        "/fahras-fuzz-jsonl-" + std::to_string(::getpid());
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
