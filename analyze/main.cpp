@@ -9,6 +9,7 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/analysis/normalizer.hpp"
+#include "common/cli/command_line.hpp"
 #include "common/cli/main_wrapper.hpp"
 #include "common/index/schema.hpp"
 #include "common/search/query_parser.hpp"
@@ -67,31 +68,15 @@ int main(int argc, char** argv) {
     return fahras::cli::run_main("fahras-analyze", [&] {
         Options o;
         po::options_description visible("Options");
+        fahras::cli::add_help_and_version(visible);
         visible.add_options()
-            ("help,h", "print this help and exit")
-            ("version,V", "print the version and exit")
             ("db,d", po::value<std::string>()->value_name("DB"), "use the analyzer settings stored in this database")
             ("stemmer", po::value(&o.stemmer)->value_name("NAME"), "light10|light10+snowball|snowball|none (default light10+snowball; not with --db)")
             ("stopwords", po::value(&o.stopwords)->value_name("LIST"), "default|none (default none; not with --db)")
             ("format,f", po::value(&o.format)->value_name("FMT"), "text|json (default text; json: one JSON object a token)")
             ("query,q", po::bool_switch(&o.query), "also print the query fahras-search builds from TEXT");
-        po::options_description hidden;
-        hidden.add_options()("text", po::value(&o.words)->composing());
-        po::options_description all;
-        all.add(visible).add(hidden);
-        po::positional_options_description positional;
-        positional.add("text", -1);
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-        if (vm.count("help") != 0) {
-            std::cout << kUsage << visible << '\n';
-            return 0;
-        }
-        if (vm.count("version") != 0) {
-            std::cout << fahras::kVersionString << '\n';
-            return 0;
-        }
+        if (const auto done = fahras::cli::parse_command_line(argc, argv, kUsage, visible, "text", o.words, vm)) return *done;
         if (vm.count("db") != 0) o.db = vm["db"].as<std::string>();
         if (o.db && (!o.stemmer.empty() || !o.stopwords.empty())) {
             throw fahras::UsageError("--stemmer, --stopwords: not with --db (the database says)");

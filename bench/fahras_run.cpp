@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
                 fahras::Results results;
                 try {
                     const fahras::ParsedQuery parsed = fahras::parse_query(q.text, analyzer);
-                    results = searcher.search(parsed.query, search_options);
+                    results = searcher.search(parsed, search_options);
                 } catch (const fahras::QueryError& e) {
                     if (pass == 0) {
                         std::cerr << "fahras-run: " << o.queries << ": query " << q.qid << " '" << q.text

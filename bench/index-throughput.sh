@@ -12,7 +12,8 @@
 #   BENCH_DIR   the peers' benchmark (default /work/shared/bench)
 #   PEERS       peers run beside fahras (default "xapian lucene")
 #   SCALES      corpus multiples for the growth run (default "1 2 4"; empty = skip)
-#   INDEX_ARGS  extra fahras-index options (e.g. "--threads 2")
+#   INDEX_ARGS  extra fahras-index options (e.g. "--threads 2", "--shards 1" for one writer,
+#               "--compact" to merge the shards at the end)
 # Figures: MB = 10^6 bytes of uncompressed JSONL; MB/s = corpus MB / wall seconds of the index
 # command; peak RSS = max RSS from /usr/bin/time; index size = du -sb of the database.
 set -euo pipefail

@@ -1,5 +1,6 @@
 #include "indexer/options.hpp"
 
+#include "common/cli/command_line.hpp"
 #include "common/util/error.hpp"
 #include "common/util/version.hpp"
 
@@ -28,6 +29,7 @@ struct RawOptions {
     std::size_t commit_postings = fahras::IndexWriterOptions{}.commit_postings;
     std::size_t max_body_bytes = 16u << 20;
     unsigned threads = 0;
+    unsigned shards = 0;
     std::size_t batch = fahras::IndexConfig{}.batch_docs;
 };
 
@@ -52,9 +54,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     bool progress = false;
     bool no_progress = false;
     po::options_description visible("Options");
+    cli::add_help_and_version(visible);
     visible.add_options()
-        ("help,h", "print this help and exit")
-        ("version,V", "print the version and exit")
         ("db,d", po::value(&raw.db)->value_name("DB"), "database directory (required)")
         ("format,f", po::value(&raw.format)->value_name("FMT"), "input format: auto|jsonl|text|wikixml (default auto)")
         ("stemmer", po::value(&raw.stemmer)->value_name("NAME"), "light10|light10+snowball|snowball|none (default light10+snowball); stored in DB")
@@ -64,37 +65,20 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("body-field", po::value(&raw.body_field)->value_name("NAME"), "JSON field with the text (default body)")
         ("date-field", po::value(&raw.date_field)->value_name("NAME"), "JSON field with the date yyyy-mm-dd (default date)")
         ("threads,j", po::value(&raw.threads)->value_name("N"), "analysis threads (default: one per core)")
+        ("shards", po::value(&raw.shards)->value_name("S"), "shards of a new database, written in parallel and searched as one (default: one per core, at most 4; an existing database keeps its own)")
         ("batch", po::value(&raw.batch)->value_name("N"), "documents per worker batch (default 64)")
-        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit every N documents (default 1000; 0 = no limit)")
-        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit every N term postings (default 400000)")
+        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit a shard every N of its documents (default 1000; 0 = no limit)")
+        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit a shard every N of its term postings (default 400000)")
         ("sync-commits", po::bool_switch(&sync_commits), "fsync every commit, not only the last (slower)")
         ("max-body-bytes", po::value(&raw.max_body_bytes)->value_name("N"), "cut longer bodies, with a warning (default 16 MiB)")
-        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search)")
+        ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search); shards are merged into one database")
         ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
         ("no-progress", po::bool_switch(&no_progress), "never show progress")
         ("quiet,q", po::bool_switch(&quiet), "no summary line, no progress");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value(&raw.inputs)->composing());
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("input", -1);
-
     po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-
     ParsedCommandLine out;
-    if (vm.count("help") != 0) {
-        std::cout << kUsage << visible << '\n';
-        out.exit_now = 0;
-        return out;
-    }
-    if (vm.count("version") != 0) {
-        std::cout << kVersionString << '\n';
-        out.exit_now = 0;
-        return out;
-    }
+    out.exit_now = cli::parse_command_line(argc, argv, kUsage, visible, "input", raw.inputs, vm);
+    if (out.exit_now) return out;
     if (raw.db.empty()) throw UsageError("--db is required");
     if (raw.inputs.empty()) throw UsageError("no INPUT given (use - for standard input)");
     if (raw.max_body_bytes == 0) throw UsageError("--max-body-bytes must be positive");
@@ -117,6 +101,8 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     c.writer.commit_postings = raw.commit_postings;
     c.writer.sync_every_commit = sync_commits;
     c.threads = raw.threads;
+    if (vm.count("shards") != 0 && raw.shards == 0) throw UsageError("--shards must be positive");
+    c.shards = raw.shards;
     if (raw.batch == 0) throw UsageError("--batch must be positive");
     c.batch_docs = raw.batch;
     c.compact = compact;

@@ -1,5 +1,6 @@
 #include "searcher/options.hpp"
 
+#include "common/cli/command_line.hpp"
 #include "common/util/error.hpp"
 #include "common/util/version.hpp"
 
@@ -59,9 +60,8 @@ std::string filter_date(const std::string& value, const char* option) {
 SearchConfig parse_command_line(int argc, char** argv) {
     RawOptions raw;
     po::options_description visible("Options");
+    cli::add_help_and_version(visible);
     visible.add_options()
-        ("help,h", "print this help and exit")
-        ("version,V", "print the version and exit")
         ("db,d", po::value(&raw.db)->value_name("DB"), "database directory (required)")
         ("queries,q", po::value(&raw.queries)->value_name("FILE"), "run every query of FILE ('-': stdin), one a line")
         ("count,n", po::value(&raw.count)->value_name("N"), "results per query (default 10)")
@@ -76,29 +76,11 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("run", po::value(&raw.run)->value_name("FILE"), "also write a TREC run to FILE")
         ("stats", po::value(&raw.stats)->value_name("FILE"), "write per-query timings (p50/p95) as JSON to FILE")
         ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)");
-    po::options_description hidden;
-    hidden.add_options()("query", po::value(&raw.words)->composing());
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("query", -1);
-
     po::variables_map vm;
-    // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-
     SearchConfig c;
-    if (vm.count("help") != 0) {
-        std::cout << kUsage << visible << '\n';
-        c.exit_now = 0;
-        return c;
-    }
-    if (vm.count("version") != 0) {
-        std::cout << kVersionString << '\n';
-        c.exit_now = 0;
-        return c;
-    }
+    // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
+    c.exit_now = cli::parse_command_line(argc, argv, kUsage, visible, "query", raw.words, vm);
+    if (c.exit_now) return c;
     if (raw.db.empty()) throw UsageError("--db is required");
     if (raw.words.empty() && raw.queries.empty()) throw UsageError("no QUERY given (or --queries FILE)");
     if (!raw.words.empty() && !raw.queries.empty()) throw UsageError("give a QUERY or --queries, not both");

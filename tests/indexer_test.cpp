@@ -5,6 +5,9 @@
 #include "common/index/document_builder.hpp"
 #include "common/index/indexer.hpp"
 #include "common/index/schema.hpp"
+#include "common/index/shards.hpp"
+#include "common/search/query_parser.hpp"
+#include "common/search/searcher.hpp"
 #include "support/child.hpp"
 #include "support/temp_dir.hpp"
 
@@ -13,6 +16,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -235,12 +239,15 @@ TEST_CASE("a wiki dump indexes its articles and is searchable by their words", "
     CHECK(db.get_termfreq("XSOURCEarwiki") == 2);
 }
 
-TEST_CASE("kill -9 leaves the last commit, the same command again ends complete, without duplicates", "[index][child]") {
+TEST_CASE("kill -9 leaves the last commit, and the same command again ends complete without duplicates", "[index][child]") {
+    // One database, and two shards written in parallel (each shard at its own last commit).
+    const std::string shards = GENERATE(as<std::string>{}, "1", "2");
+    INFO("shards: " << shards);
     test::TempDir dir;
     const std::string input = dir / "big.jsonl";
     const std::string expected = generated_corpus(input, 400); // 3,600 documents
     const std::vector<std::string> command = {
-        FAHRAS_INDEX_BIN, "--db", dir / "db", "--commit-every", "100", "--commit-postings", "0", "-q", input};
+        FAHRAS_INDEX_BIN, "--db", dir / "db", "--shards", shards, "--commit-every", "100", "--commit-postings", "0", "-q", input};
 
     test::Child child(command, dir / "out", dir / "err");
     REQUIRE(child.started());
@@ -262,7 +269,7 @@ TEST_CASE("kill -9 leaves the last commit, the same command again ends complete,
         Xapian::Database db(dir / "db");
         after_kill = db.get_doccount();
         CHECK(after_kill >= 300);
-        CHECK(after_kill % 100 == 0);
+        CHECK(after_kill % 100 == 0); // each shard commits every 100 of its documents
         CHECK(std::to_string(after_kill) != expected);
         CHECK(id_terms(db).second);
     }
@@ -274,6 +281,7 @@ TEST_CASE("kill -9 leaves the last commit, the same command again ends complete,
     const auto [ids, unique] = id_terms(db);
     CHECK(std::to_string(ids) == expected);
     CHECK(unique);
+    CHECK(std::filesystem::exists(dir / "db/" + std::string(kStubFile)) == (shards != "1"));
 }
 
 TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][child]") {
@@ -281,7 +289,7 @@ TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][ch
     const std::string input = dir / "big.jsonl";
     (void)generated_corpus(input, 400);
     test::Child child(
-        {FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--commit-every", "100", "--commit-postings", "0", input},
+        {FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--shards", "2", "--commit-every", "100", "--commit-postings", "0", input},
         dir / "out",
         dir / "err"
     );
@@ -304,6 +312,12 @@ TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][ch
     CHECK(std::to_string(db.get_doccount()) == count);
     CHECK(db.get_doccount() >= 200);
     CHECK(db.get_doccount() < 3600);
+    // Both shards committed all they had been given, and no id is there twice.
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{db.get_doccount(), true});
+    for (const char* shard : {"shard0", "shard1"}) {
+        INFO(shard);
+        CHECK(Xapian::Database(dir / "db/" + shard).get_doccount() > 0);
+    }
 }
 
 TEST_CASE("progress: one updating line when asked, none on a pipe by default", "[index][child]") {
@@ -338,4 +352,144 @@ TEST_CASE("compaction leaves a smaller database with the same documents", "[inde
     CHECK(db.get_doccount() == 60);
     CHECK(db.get_metadata(std::string(metadata::schema_version)) == std::to_string(kSchemaVersion));
     CHECK_FALSE(std::filesystem::exists(dir / "b.compacting"));
+
+    // A sharded database is merged into one ordinary database, the same documents.
+    IndexConfig merge;
+    merge.compact = true;
+    merge.shards = 3;
+    const Run merged = index_paths(dir / "c", {test::data_path("news-60.jsonl.xz")}, merge);
+    CHECK(merged.report.doc_count == 60);
+    CHECK(read_stub(dir / "c").empty());
+    CHECK_FALSE(std::filesystem::exists(dir / "c.merging"));
+    CHECK_FALSE(std::filesystem::exists(dir / "c.before-merge"));
+    Xapian::Database dc(dir / "c");
+    CHECK(dc.get_doccount() == 60);
+    CHECK(dc.get_metadata(std::string(metadata::shards)) == "1");
+    CHECK(id_terms(dc) == std::pair<std::size_t, bool>{60, true});
+    CHECK(size(dir / "c") < size(dir / "a"));
+    // It is then updated like any one database.
+    IndexConfig keep;
+    keep.shards = 0;
+    const Run again = index_paths(dir / "c", {test::data_path("news-60.jsonl.xz")}, keep);
+    CHECK(again.report.replaced == 60);
+    CHECK(Xapian::Database(dir / "c").get_doccount() == 60);
+}
+
+namespace {
+
+/// (id, score) of every hit of `query`, sorted: equal whatever the shards (the docids differ,
+/// so equal scores may come in another order).
+std::vector<std::pair<std::string, long>> hits_of(Searcher& searcher, const std::string& query) {
+    const ParsedQuery parsed = parse_query(query, searcher.analyzer());
+    SearchOptions options;
+    options.count = 100;
+    std::vector<std::pair<std::string, long>> out;
+    for (const auto& hit : searcher.search(parsed.query, options).hits) {
+        out.emplace_back(hit.doc.id, std::lround(hit.score * 1e6));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("shards: the same documents and the same search results as one database", "[index][shards]") {
+    test::TempDir dir;
+    const std::vector<std::string> inputs = {test::data_path("news-60.jsonl.zst"), test::data_path("mini.jsonl")};
+    IndexConfig one;
+    one.shards = 1;
+    IndexConfig three;
+    three.shards = 3;
+    three.batch_docs = 5;
+    const Run a = index_paths(dir / "one", inputs, one);
+    const Run b = index_paths(dir / "three", inputs, three);
+    CHECK(a.report.indexed == 69);
+    CHECK(b.report.indexed == 69);
+    CHECK(b.report.duplicates == 2); // two mini.jsonl records repeat news-60 ids: the last wins
+    CHECK(b.report.doc_count == 67);
+    CHECK_FALSE(std::filesystem::exists(dir / "one/" + std::string(kStubFile)));
+    REQUIRE(read_stub(dir / "three").size() == 3);
+
+    Xapian::Database da(dir / "one");
+    Xapian::Database db(dir / "three"); // the stub: the three shards as one
+    REQUIRE(db.get_doccount() == 67);
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{67, true});
+    for (auto t = da.allterms_begin("Q"); t != da.allterms_end("Q"); ++t) {
+        const std::string id = (*t).substr(1);
+        INFO(id);
+        CHECK(stored(db, id).body == stored(da, id).body);
+    }
+    // Every shard got some documents, each the ones its id hashes to, and carries the metadata.
+    for (unsigned s = 0; s < 3; ++s) {
+        Xapian::Database shard(read_stub(dir / "three")[s]);
+        CHECK(shard.get_doccount() > 0);
+        CHECK(shard.get_metadata(std::string(metadata::shards)) == "3");
+        CHECK(shard.get_metadata(std::string(metadata::shard)) == std::to_string(s));
+        CHECK(shard.get_metadata(std::string(metadata::schema_version)) == std::to_string(kSchemaVersion));
+        for (auto t = shard.allterms_begin("Q"); t != shard.allterms_end("Q"); ++t) CHECK(shard_of(*t, 3) == s);
+    }
+    // The same statistics, so the same hits with the same BM25 scores.
+    CHECK(db.get_avlength() == Approx(da.get_avlength()));
+    Searcher sa(dir / "one");
+    Searcher sb(dir / "three");
+    for (const char* query : {"اتفاقية الشراكة", "الرحمن الرحيم", "\"الشراكة الاستراتيجية\"", "title:اتفاقية", "أسعار النفط",
+                              "إيران -طهران", "=الكتاب"}) {
+        INFO(query);
+        const auto want = hits_of(sa, query);
+        CHECK(hits_of(sb, query) == want);
+    }
+}
+
+TEST_CASE("shards: a repeated id lands once, the last wins, counted", "[index][shards]") {
+    test::TempDir dir;
+    IndexConfig config;
+    config.shards = 2;
+    const Run run = index_paths(dir / "db", {test::data_path("bad.jsonl")}, config);
+    INFO(run.messages);
+    CHECK(run.report.duplicates == 1);
+    CHECK(run.report.doc_count == 5);
+    CHECK_THAT(run.messages, Catch::Contains(":8: warning: duplicate id 'bad-001'"));
+    Xapian::Database db(dir / "db");
+    CHECK(db.get_doccount() == 5);
+    CHECK(stored(db, "bad-001").title == "اتفاقية الشراكة (نسخة معدلة)");
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{5, true});
+}
+
+TEST_CASE("shards: updating replaces by id, an existing database keeps its layout", "[index][shards]") {
+    test::TempDir dir;
+    write_file(dir / "v1.jsonl", "{\"id\":\"u1\",\"body\":\"النسخة الأولى\"}\n{\"id\":\"u2\",\"body\":\"خبر ثابت\"}\n");
+    write_file(dir / "v2.jsonl", "{\"id\":\"u1\",\"body\":\"النسخة الثانية المعدلة\"}\n{\"id\":\"u3\",\"body\":\"خبر جديد\"}\n");
+    IndexConfig two;
+    two.shards = 2;
+    (void)index_paths(dir / "db", {dir / "v1.jsonl"}, two);
+    IndexConfig keep;
+    keep.shards = 0; // whatever the database has
+    const Run again = index_paths(dir / "db", {dir / "v2.jsonl"}, keep);
+    CHECK(again.report.replaced == 1);
+    CHECK(again.report.duplicates == 0);
+    CHECK(again.report.doc_count == 3);
+    Xapian::Database db(dir / "db");
+    CHECK(db.get_doccount() == 3);
+    CHECK(stored(db, "u1").body == "النسخة الثانية المعدلة");
+    CHECK(db.get_termfreq("الاولي") == 0);
+    CHECK(db.get_termfreq("المعدله") == 1);
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{3, true});
+
+    // Another shard count, or one shard opened on its own, is refused (nothing re-sharded).
+    IndexConfig three;
+    three.shards = 3;
+    CHECK_THROWS_WITH(index_paths(dir / "db", {dir / "v2.jsonl"}, three), Catch::Contains("has 2 shards, not 3"));
+    CHECK_THROWS_WITH(IndexWriter(read_stub(dir / "db")[1], AnalyzerConfig{}), Catch::Contains("shard 1 of 2"));
+    IndexConfig single;
+    single.shards = 1;
+    (void)index_paths(dir / "single", {dir / "v1.jsonl"}, single);
+    CHECK_THROWS_WITH(index_paths(dir / "single", {dir / "v2.jsonl"}, two), Catch::Contains("has 1 shard, not 2"));
+    CHECK(index_paths(dir / "single", {dir / "v2.jsonl"}, keep).report.doc_count == 3);
+}
+
+TEST_CASE("shards: the id hash is stable (it decides where a re-run looks)", "[index][shards]") {
+    // Fixed values: changing the hash would scatter the ids of existing databases.
+    CHECK(shard_of("Qant-SK-internationalNews-3207-20180911", 1) == 0);
+    CHECK(shard_of("", 7) == 14695981039346656037ull % 7);
+    CHECK(shard_of("a", 1000) == 0xaf63dc4c8601ec8cull % 1000);
 }

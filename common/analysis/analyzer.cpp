@@ -139,9 +139,7 @@ std::uint32_t Analyzer::analyze(
         }
         analyzed.stem = stemmer_->stem(analyzed.exact);
         if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
-        // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
-        // prefix step goes first.
-        if (recall_stemmer_) analyzed.recall_stem = recall_stemmer_->stem(light_.strip_prefix(analyzed.exact));
+        analyzed.recall_stem = uncached_recall_stem(analyzed.exact);
         if (use_cache) {
             if (cache_.size() >= kStemCacheEntries) cache_.clear();
             cache_.emplace(analyzed.exact, Stems{analyzed.stem, analyzed.recall_stem});
@@ -156,7 +154,20 @@ std::string Analyzer::normalize(std::string_view word) const { return fahras::no
 std::string Analyzer::stem(std::string_view normalized) const { return stemmer_->stem(normalized); }
 
 std::string Analyzer::recall_stem(std::string_view normalized) const {
-    return recall_stemmer_ ? recall_stemmer_->stem(normalized) : std::string();
+    if (!recall_stemmer_) return {};
+    // The snippeter asks for the words of every hit: the stem cache analyze() fills serves.
+    const std::string key(normalized);
+    if (const auto hit = cache_.find(key); hit != cache_.end()) return hit->second.recall_stem;
+    std::string recall = uncached_recall_stem(normalized);
+    if (cache_.size() >= kStemCacheEntries) cache_.clear();
+    cache_.emplace(key, Stems{stemmer_->stem(normalized), recall});
+    return recall;
+}
+
+std::string Analyzer::uncached_recall_stem(std::string_view normalized) const {
+    // Snowball's Arabic stemmer leaves وال (والمسكين → والمسك, Xapian 1.4.22): light10's
+    // prefix step goes first.
+    return recall_stemmer_ ? recall_stemmer_->stem(light_.strip_prefix(normalized)) : std::string();
 }
 
 } // namespace fahras

@@ -72,7 +72,8 @@ class Analyzer {
     [[nodiscard]] std::string normalize(std::string_view word) const;
     /// The stem of a normalized word.
     [[nodiscard]] std::string stem(std::string_view normalized) const;
-    /// The recall-only stem of a normalized word; empty when the stemmer has no second stream.
+    /// The recall-only stem of a normalized word, as analyze() gives it; empty when the stemmer
+    /// has no second stream.
     [[nodiscard]] std::string recall_stem(std::string_view normalized) const;
     [[nodiscard]] bool has_recall_stems() const noexcept { return recall_stemmer_ != nullptr; }
     /// Whether tokens get a skeleton stem (light10 and light10+snowball).
@@ -88,6 +89,7 @@ class Analyzer {
     }
 
   private:
+    [[nodiscard]] std::string uncached_recall_stem(std::string_view normalized) const;
     AnalyzerConfig config_;
     std::unique_ptr<Stemmer> stemmer_;
     std::unique_ptr<Stemmer> recall_stemmer_; ///< null unless light10+snowball

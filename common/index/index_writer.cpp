@@ -32,7 +32,13 @@ Xapian::WritableDatabase open_writable(const std::string& path, bool sync) {
 
 } // namespace
 
-IndexWriter::IndexWriter(const std::string& path, const AnalyzerConfig& analyzer, IndexWriterOptions options)
+IndexWriter::IndexWriter(
+    const std::string& path,
+    const AnalyzerConfig& analyzer,
+    IndexWriterOptions options,
+    unsigned shard,
+    unsigned shards
+)
     : path_(path), db_(open_writable(path, options.sync_every_commit)), options_(options) {
     const std::string want_schema = std::to_string(kSchemaVersion);
     const std::string want_analyzer = analyzer.to_metadata();
@@ -46,7 +52,19 @@ IndexWriter::IndexWriter(const std::string& path, const AnalyzerConfig& analyzer
         db_.set_metadata(std::string(metadata::schema_version), want_schema);
         db_.set_metadata(std::string(metadata::analyzer), want_analyzer);
         db_.set_metadata(std::string(metadata::created_by), std::string(kVersionString));
+        db_.set_metadata(std::string(metadata::shards), std::to_string(shards));
+        db_.set_metadata(std::string(metadata::shard), std::to_string(shard));
         return;
+    }
+    const std::string have_shards = db_.get_metadata(std::string(metadata::shards));
+    const std::string have_shard = db_.get_metadata(std::string(metadata::shard));
+    if ((have_shards.empty() ? std::string("1") : have_shards) != std::to_string(shards) ||
+        (have_shard.empty() ? std::string("0") : have_shard) != std::to_string(shard)) {
+        throw Error(
+            path + ": database is shard " + (have_shard.empty() ? "0" : have_shard) + " of " +
+            (have_shards.empty() ? "1" : have_shards) + ", expected shard " + std::to_string(shard) + " of " +
+            std::to_string(shards) + "; open the database folder, not one of its shards"
+        );
     }
     if (have_schema != want_schema) {
         throw Error(
@@ -145,6 +163,34 @@ void compact_database(const std::string& path) {
         throw Error(path + ": compaction failed: " + e.get_description());
     }
     // Swap: a crash between the two renames leaves both folders, named for what they are.
+    fs::remove_all(old, ec);
+    fs::rename(path, old);
+    fs::rename(tmp, path);
+    fs::remove_all(old, ec);
+}
+
+void merge_shards(const std::string& path, const std::vector<std::string>& shards) {
+    namespace fs = std::filesystem;
+    const std::string tmp = path + ".merging";
+    const std::string old = path + ".before-merge";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    try {
+        Xapian::Database all;
+        for (const std::string& shard : shards) all.add_database(Xapian::Database(shard));
+        all.compact(tmp); // documents renumbered shard after shard; metadata of the first shard
+        {
+            Xapian::WritableDatabase merged(tmp, Xapian::DB_OPEN);
+            merged.set_metadata(std::string(metadata::shards), "1");
+            merged.set_metadata(std::string(metadata::shard), "0");
+            merged.commit();
+        }
+        sync_folder(tmp);
+    } catch (const Xapian::Error& e) {
+        fs::remove_all(tmp, ec);
+        throw Error(path + ": merging the shards failed: " + e.get_description());
+    }
+    // Swap as in compact_database(): a crash between the renames leaves both folders, named.
     fs::remove_all(old, ec);
     fs::rename(path, old);
     fs::rename(tmp, path);

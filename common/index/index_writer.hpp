@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace fahras {
 
@@ -36,7 +37,16 @@ class IndexWriter {
     /// Opens or creates the database at `path`. An existing database built with another schema
     /// version or other analyzer settings is refused (Error naming both), because mixing two
     /// analyses in one index silently breaks search.
-    IndexWriter(const std::string& path, const AnalyzerConfig& analyzer, IndexWriterOptions options = {});
+    ///
+    /// `shard` of `shards`: which shard of a sharded database this is (common/index/shards.hpp);
+    /// recorded in a new database's metadata and checked against an existing one's.
+    IndexWriter(
+        const std::string& path,
+        const AnalyzerConfig& analyzer,
+        IndexWriterOptions options = {},
+        unsigned shard = 0,
+        unsigned shards = 1
+    );
 
     /// How add() placed a document.
     enum class Added { New, Replaced, Duplicate };
@@ -82,5 +92,11 @@ void sync_folder(const std::string& path);
 /// search): it is written next to it, then swapped in. Throws Error on failure (the original is
 /// then left as it was).
 void compact_database(const std::string& path);
+
+/// Merges the shards of the sharded database `path` (common/index/shards.hpp) into one ordinary
+/// database with Xapian's compactor (one pass over the shards, the result compacted), written
+/// next to it and swapped in: afterwards `path` is a single-shard database. Throws Error on
+/// failure (the sharded database is then left as it was).
+void merge_shards(const std::string& path, const std::vector<std::string>& shards);
 
 } // namespace fahras

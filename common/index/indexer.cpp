@@ -2,6 +2,7 @@
 
 #include "common/index/document_builder.hpp"
 #include "common/index/schema.hpp"
+#include "common/index/shards.hpp"
 #include "common/util/error.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -76,16 +78,19 @@ template <typename T>
 class BlockingQueue {
   public:
     explicit BlockingQueue(std::size_t capacity) : capacity_(capacity) {}
-    void push(T item) {
+    /// False when cancelled (the item is dropped).
+    bool push(T item) {
         std::unique_lock lock(mutex_);
-        not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+        not_full_.wait(lock, [&] { return items_.size() < capacity_ || cancelled_; });
+        if (cancelled_) return false;
         items_.push_back(std::move(item));
         not_empty_.notify_one();
+        return true;
     }
     std::optional<T> pop() {
         std::unique_lock lock(mutex_);
-        not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
-        if (items_.empty()) return std::nullopt;
+        not_empty_.wait(lock, [&] { return !items_.empty() || closed_ || cancelled_; });
+        if (items_.empty() || cancelled_) return std::nullopt;
         T item = std::move(items_.front());
         items_.pop_front();
         not_full_.notify_one();
@@ -96,11 +101,20 @@ class BlockingQueue {
         closed_ = true;
         not_empty_.notify_all();
     }
+    /// Wakes everyone: push() fails and pop() ends from now on (the items left are dropped by
+    /// the destructor, in the thread that owns the queue).
+    void cancel() {
+        const std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        not_empty_.notify_all();
+        not_full_.notify_all();
+    }
 
   private:
     std::size_t capacity_;
     std::deque<T> items_;
     bool closed_ = false;
+    bool cancelled_ = false;
     std::mutex mutex_;
     std::condition_variable not_empty_, not_full_;
 };
@@ -184,7 +198,12 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     IndexReport report;
-    IndexWriter writer(config.db_path, config.analyzer, config.writer);
+    const ShardLayout layout = prepare_shards(config.db_path, config.shards);
+    const auto shard_count = static_cast<unsigned>(layout.paths.size());
+    std::vector<std::unique_ptr<IndexWriter>> writers;
+    for (unsigned s = 0; s < shard_count; ++s) {
+        writers.push_back(std::make_unique<IndexWriter>(layout.paths[s], config.analyzer, config.writer, s, shard_count));
+    }
 
     auto stopped = [&] { return config.stop != nullptr && config.stop->load(std::memory_order_relaxed); };
 
@@ -309,7 +328,58 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
         });
     }
 
-    // The writer (this thread): batches in input order → the database.
+    // The shard writers: one thread per shard, each taking its documents in input order.
+    struct ShardItem {
+        std::string id_term;
+        Xapian::Document doc;
+        const Document* source; ///< for messages; alive until the batch's slot is released
+    };
+    struct ShardBatch {
+        std::vector<ShardItem> items;
+        std::shared_ptr<Batch> batch; ///< keeps the source documents (and the reader's slot)
+    };
+    std::vector<std::unique_ptr<BlockingQueue<ShardBatch>>> shard_queues;
+    for (unsigned s = 0; s < shard_count; ++s) shard_queues.push_back(std::make_unique<BlockingQueue<ShardBatch>>(4));
+    std::atomic<std::size_t> added{0};
+    std::vector<std::thread> shard_threads;
+    std::exception_ptr writer_failure;
+    auto fail = [&](std::exception_ptr e) {
+        abort.store(true);
+        {
+            const std::lock_guard lock(failure_mutex);
+            if (!writer_failure) writer_failure = std::move(e);
+        }
+        slots.cancel();
+        for (auto& q : shard_queues) q->cancel();
+    };
+    for (unsigned s = 0; s < shard_count; ++s) {
+        shard_threads.emplace_back([&, s] {
+            IndexWriter& writer = *writers[s];
+            try {
+                while (auto sb = shard_queues[s]->pop()) {
+                    for (ShardItem& item : sb->items) {
+                        if (writer.add(item.id_term, item.doc) == IndexWriter::Added::Duplicate) {
+                            diagnostics.warning(
+                                item.source->where,
+                                "duplicate id '" + item.source->id + "': it replaces the earlier record with this id"
+                            );
+                        }
+                        // Drop the Xapian document here, in the writer thread that used it last.
+                        item.doc = Xapian::Document();
+                        added.fetch_add(1, std::memory_order_relaxed);
+                    }
+                    sb->items.clear();
+                    sb->batch.reset(); // the last shard done with a batch gives its slot back
+                }
+                // The last commit of this shard, in parallel with the others.
+                if (!abort.load()) writer.commit();
+            } catch (...) {
+                fail(std::current_exception());
+            }
+        });
+    }
+
+    // The dealer (this thread): batches in input order → each document to its shard.
     auto last_status = Clock::now();
     auto show_status = [&](bool force) {
         if (!config.progress) return;
@@ -318,14 +388,15 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
         last_status = now;
         const double elapsed = std::chrono::duration<double>(now - started).count();
         const auto read = bytes_read.load(std::memory_order_relaxed);
+        const auto done = added.load(std::memory_order_relaxed);
         char line[256];
         int n = std::snprintf(
             line,
             sizeof line,
             "%zu documents, %.1f MB read, %.0f docs/s",
-            writer.added(),
+            done,
             static_cast<double>(read) / 1e6,
-            elapsed > 0 ? static_cast<double>(writer.added()) / elapsed : 0.0
+            elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0
         );
         if (size_known && total_bytes > 0 && read > 0 && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
             const double fraction = std::min(1.0, static_cast<double>(read) / static_cast<double>(total_bytes));
@@ -340,33 +411,44 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
         diagnostics.status(line);
     };
 
-    std::exception_ptr writer_failure;
     try {
         for (std::uint64_t seq = 0;; ++seq) {
-            std::optional<Batch> batch = finished.take(seq);
-            if (!batch) break;
-            if (batch->built.size() != batch->docs.size()) { // a worker failed mid-batch
+            std::optional<Batch> taken = finished.take(seq);
+            if (!taken) break;
+            if (taken->built.size() != taken->docs.size()) { // a worker failed mid-batch
                 slots.cancel();
                 break;
             }
+            // Shared by the shards that get some of its documents; freed, and its slot given
+            // back to the reader, when the last of them is done with it.
+            std::shared_ptr<Batch> batch(new Batch(std::move(*taken)), [&slots](Batch* b) {
+                delete b;
+                slots.release();
+            });
+            std::vector<ShardBatch> dealt(shard_count);
             for (std::size_t i = 0; i < batch->docs.size(); ++i) {
-                const Document& doc = batch->docs[i];
-                const auto how = writer.add(DocumentBuilder::id_term(doc.id), batch->built[i]);
-                if (how == IndexWriter::Added::Duplicate) {
-                    diagnostics.warning(doc.where, "duplicate id '" + doc.id + "': it replaces the earlier record with this id");
-                }
-                // Drop the Xapian document here, in the writer thread that used it last.
-                batch->built[i] = Xapian::Document();
+                std::string id_term = DocumentBuilder::id_term(batch->docs[i].id);
+                const unsigned s = shard_of(id_term, shard_count);
+                dealt[s].items.push_back(ShardItem{std::move(id_term), std::move(batch->built[i]), &batch->docs[i]});
             }
-            slots.release();
+            for (auto& d : dealt) {
+                if (!d.items.empty()) d.batch = batch;
+            }
+            batch.reset();
+            bool pushed = true;
+            for (unsigned s = 0; s < shard_count && pushed; ++s) {
+                if (!dealt[s].items.empty()) pushed = shard_queues[s]->push(std::move(dealt[s]));
+            }
+            if (!pushed) break; // a shard writer failed
             show_status(false);
         }
     } catch (...) {
-        writer_failure = std::current_exception();
+        fail(std::current_exception());
     }
-    if (writer_failure || abort.load()) {
-        // Stop the others before rethrowing (the database keeps its last commit).
-        abort.store(true);
+    for (auto& q : shard_queues) q->close();
+    for (auto& t : shard_threads) t.join();
+    if (abort.load()) {
+        // Stop the others before rethrowing (each shard keeps its last commit).
         slots.cancel();
     }
     reader_thread.join();
@@ -375,18 +457,39 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
     if (reader_failure) std::rethrow_exception(reader_failure);
     if (worker_failure) std::rethrow_exception(worker_failure);
 
-    writer.commit();
     show_status(true);
     if (config.progress) diagnostics.status("");
-    report.indexed = writer.added();
-    report.replaced = writer.replaced();
-    report.duplicates = writer.duplicates();
-    report.doc_count = writer.doc_count();
-    report.commits = writer.commits();
+    for (const auto& writer : writers) {
+        report.indexed += writer->added();
+        report.replaced += writer->replaced();
+        report.duplicates += writer->duplicates();
+        report.doc_count += writer->doc_count();
+        report.commits += writer->commits();
+    }
     report.bytes_read = bytes_read.load();
     report.interrupted = stopped();
-    writer.close();
-    if (config.compact && !report.interrupted) compact_database(config.db_path);
+    {
+        // Close and sync the shards in parallel (fsync of each shard's files).
+        std::vector<std::thread> closers;
+        std::vector<std::exception_ptr> close_failures(shard_count);
+        for (unsigned s = 0; s < shard_count; ++s) {
+            closers.emplace_back([&, s] {
+                try {
+                    writers[s]->close();
+                } catch (...) {
+                    close_failures[s] = std::current_exception();
+                }
+            });
+        }
+        for (auto& t : closers) t.join();
+        for (auto& e : close_failures) {
+            if (e) std::rethrow_exception(e);
+        }
+    }
+    if (config.compact && !report.interrupted) {
+        if (layout.stub) merge_shards(config.db_path, layout.paths);
+        else compact_database(config.db_path);
+    }
     report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return report;
 }

@@ -3,10 +3,11 @@
 ///
 /// Threads: one reader thread parses the inputs and cuts the documents into batches; `threads`
 /// workers each own an Analyzer and a DocumentBuilder and turn a batch into Xapian::Documents;
-/// the calling thread is the single Xapian writer and takes the batches back in input order
-/// (so "the last of two equal ids wins" means the last in the input). A Xapian::Document is
-/// built by one worker and then handed over whole: no Xapian object is ever used by two threads
-/// at once.
+/// the calling thread takes the batches back in input order and deals each document to the
+/// shard of its id (common/index/shards.hpp); each shard has its own Xapian writer thread,
+/// fed in input order, so "the last of two equal ids wins" means the last in the input, and
+/// shards write in parallel. A Xapian::Document is built by one worker and then handed over
+/// whole: no Xapian object is ever used by two threads at once.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
@@ -29,9 +30,14 @@ struct IndexConfig {
     AnalyzerConfig analyzer;
     IndexWriterOptions writer;
     unsigned threads = 0;                   ///< analysis workers; 0 = one per core
+    /// Shards of a new database (0 = default_shards(): one per core, at most 4); an existing
+    /// database must have this many (0: whatever it has). 1 keeps the single-database layout.
+    unsigned shards = 1;
     std::size_t batch_docs = 64;            ///< documents handed to a worker at a time
     bool progress = false;                  ///< show the updating status line (Diagnostics::status)
-    bool compact = false;                   ///< compact the database at the end
+    /// Compact the database at the end of a complete run; a sharded one is merged into one
+    /// ordinary database (merge_shards), which later runs update with a single writer.
+    bool compact = false;
     /// Set (e.g. by a SIGINT handler) to stop reading; the batches already read are indexed and
     /// committed, and the run reports `interrupted`.
     const std::atomic<bool>* stop = nullptr;

@@ -51,6 +51,10 @@ namespace metadata {
 inline constexpr std::string_view schema_version = "fahras:schema_version";
 inline constexpr std::string_view analyzer = "fahras:analyzer";
 inline constexpr std::string_view created_by = "fahras:created_by";
+/// Number of shards of the database this one belongs to (absent in databases from before
+/// sharding: 1), and this shard's number (0 … shards-1). See common/index/shards.hpp.
+inline constexpr std::string_view shards = "fahras:shards";
+inline constexpr std::string_view shard = "fahras:shard";
 } // namespace metadata
 
 /// Word positions: the title starts at kTitleFirstPosition; the body starts kFieldGap after the

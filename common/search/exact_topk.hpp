@@ -38,6 +38,7 @@ enum class TopKStrategy {
     Unfilled,   ///< the pruned pass returned fewer than k documents: exact as it is
     MaxScore,   ///< rewritten with essential / non-essential terms, evaluated fully
     Exhaustive, ///< the original query, evaluated fully
+    OwnMaxScore, ///< a ranked disjunction evaluated by fahras itself (maxscore.hpp), in one pass
 };
 
 struct RankedDoc {

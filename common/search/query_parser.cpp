@@ -20,6 +20,14 @@ struct Part {
     Xapian::Query query;
     Kind kind = Kind::Empty;
     bool stop = false; ///< a ranked part made only of stop words (dropped if there is more)
+    /// A ranked part whose query is exactly OR(SCALE_WEIGHT(factor, term)…) over `terms`.
+    bool additive = false;
+    std::vector<WeightedTerm> terms;
+    /// A part whose query is exactly AND_NOT(AND_MAYBE(required, OR(…terms)), excluded), the
+    /// shape ParsedQuery describes (required and excluded may be empty queries).
+    bool planned = false;
+    Xapian::Query required;
+    Xapian::Query excluded;
 };
 
 // Control characters (C0 and DEL) are spaces: a tab or a stray \x01 separates words.
@@ -43,23 +51,26 @@ std::size_t count_chars(std::string_view s) {
 // The ranked branch (Sign::None, plain words): how one query word becomes Xapian terms. Its
 // weighting (BM25, synonyms, stop words) belongs to the ranking work of the analysis issue;
 // this is the one place where a ranked word turns into terms.
-Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& analyzer) {
+// The query is returned, and its terms with their factors are appended to `terms`: the query
+// is exactly OR(SCALE_WEIGHT(factor, term)…) over them.
+Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& analyzer, std::vector<WeightedTerm>& terms) {
     const auto& synonyms = analyzer.synonyms(t.stem);
     if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty())) {
-        return Xapian::Query(prefixed(title ? prefix::title_stem : prefix::stem, t.stem));
+        terms.push_back({prefixed(title ? prefix::title_stem : prefix::stem, t.stem), 1.0});
+        return Xapian::Query(terms.back().term);
     }
     // The word matches its stem or, weighted lower, a recall stream: the Snowball stem
     // (light10+snowball) and the alef skeleton (light10), and its synonyms' stems.
-    std::vector<Xapian::Query> any{Xapian::Query(prefixed(prefix::stem, t.stem))};
-    for (const auto& synonym : synonyms) {
-        any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefixed(prefix::stem, synonym)), kSynonymWeight);
-    }
-    auto add_recall = [&](std::string_view prefix, const std::string& term, double weight) {
+    terms.push_back({prefixed(prefix::stem, t.stem), 1.0});
+    std::vector<Xapian::Query> any{Xapian::Query(terms.back().term)};
+    auto add_scaled = [&](std::string_view prefix, const std::string& term, double weight) {
         if (term.empty()) return;
-        any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(prefixed(prefix, term)), weight);
+        terms.push_back({prefixed(prefix, term), weight});
+        any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(terms.back().term), weight);
     };
-    add_recall(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
-    add_recall(prefix::skeleton, t.skeleton, kSkeletonWeight);
+    for (const auto& synonym : synonyms) add_scaled(prefix::stem, synonym, kSynonymWeight);
+    add_scaled(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
+    add_scaled(prefix::skeleton, t.skeleton, kSkeletonWeight);
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
 
@@ -102,6 +113,9 @@ class Parser {
         }
         std::vector<Xapian::Query> ranked;    // OR-ed
         std::vector<Xapian::Query> stop_only; // ranked parts of only stop words (used if nothing else)
+        Part ranked_sum;                      // the terms of `ranked`, while all of them are additive
+        Part stop_sum;                        // the same for `stop_only`
+        ranked_sum.additive = stop_sum.additive = true;
         std::vector<Xapian::Query> required;  // AND-ed
         std::vector<Xapian::Query> excluded;  // AND_NOT-ed
         while (!at_end()) {
@@ -118,9 +132,13 @@ class Parser {
             switch (p.kind) {
             case Kind::Empty:
                 break;
-            case Kind::Ranked:
+            case Kind::Ranked: {
+                Part& sum = p.stop ? stop_sum : ranked_sum;
+                sum.additive = sum.additive && p.additive;
+                sum.terms.insert(sum.terms.end(), p.terms.begin(), p.terms.end());
                 (p.stop ? stop_only : ranked).push_back(std::move(p.query));
                 break;
+            }
             case Kind::Required:
                 required.push_back(std::move(p.query));
                 break;
@@ -132,7 +150,10 @@ class Parser {
 
         // Stop words only count when the query has nothing else (a query of only في still works).
         const bool only_stop = ranked.empty() && required.empty() && !stop_only.empty();
-        if (only_stop) ranked = std::move(stop_only);
+        if (only_stop) {
+            ranked = std::move(stop_only);
+            ranked_sum = std::move(stop_sum);
+        }
         Part out;
         if (ranked.empty() && required.empty()) {
             if (!excluded.empty()) {
@@ -153,6 +174,13 @@ class Parser {
             out.query = ranked_q;
             out.kind = Kind::Ranked;
             out.stop = only_stop;
+            out.additive = ranked_sum.additive && excluded.empty();
+        }
+        if (!ranked.empty() && ranked_sum.additive) {
+            out.planned = true;
+            out.terms = std::move(ranked_sum.terms);
+            if (!required.empty()) out.required = Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+            if (!excluded.empty()) out.excluded = Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
         }
         if (!excluded.empty()) {
             out.query = Xapian::Query(
@@ -196,6 +224,11 @@ class Parser {
         out.query = Xapian::Query(Xapian::Query::OP_OR, a.query, b.query);
         out.kind = a.kind == Kind::Required || b.kind == Kind::Required ? Kind::Required : Kind::Ranked;
         out.stop = a.stop && b.stop;
+        if (out.kind == Kind::Ranked && a.additive && b.additive) {
+            out.additive = out.planned = true;
+            out.terms = std::move(a.terms);
+            out.terms.insert(out.terms.end(), b.terms.begin(), b.terms.end());
+        }
         return out;
     }
 
@@ -229,7 +262,10 @@ class Parser {
         if (p.kind == Kind::Empty || p.kind == Kind::Excluded) return p;
         if (sign == Sign::Minus) p.kind = Kind::Excluded;
         if (sign == Sign::Plus) p.kind = Kind::Required;
-        if (sign != Sign::None) p.stop = false; // an explicit sign keeps even a stop word
+        if (sign != Sign::None) {
+            p.stop = false; // an explicit sign keeps even a stop word
+            p.additive = p.planned = false;
+        }
         return p;
     }
 
@@ -303,18 +339,21 @@ class Parser {
 
         std::vector<Xapian::Query> parts;
         bool all_stop = true;
+        bool additive = true; // only ranked words so far
         for (std::size_t k = 0; k < tokens_.size(); ++k) {
             const AnalyzedToken& t = tokens_[k];
             if (!t.stop) all_stop = false;
             if (f.wildcard && k + 1 == tokens_.size()) {
                 parts.push_back(wildcard(t.exact, exact_prefix, stem_prefix));
                 all_stop = false;
+                additive = false;
                 if (!negated) highlight_.prefixes.insert(t.exact);
             } else if (f.exact || f.phrase) {
+                additive = false;
                 parts.emplace_back(prefixed(exact_prefix, t.exact));
                 if (!negated) highlight_.exacts.insert(t.exact);
             } else {
-                parts.push_back(ranked_word(t, f.title, analyzer_));
+                parts.push_back(ranked_word(t, f.title, analyzer_, out.terms));
                 if (negated) continue;
                 (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
                 if (!f.title) {
@@ -334,6 +373,8 @@ class Parser {
         }
         out.kind = required ? Kind::Required : Kind::Ranked;
         out.stop = !required && all_stop;
+        out.additive = out.planned = out.kind == Kind::Ranked && sign == Sign::None && additive;
+        if (!out.additive) out.terms.clear();
         return out;
     }
 
@@ -385,6 +426,11 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
     Part part = parser.parse();
     if (part.kind == Kind::Empty) throw QueryError("query has no words to search for");
     parsed.query = std::move(part.query);
+    if (part.planned) {
+        parsed.disjunction = std::move(part.terms);
+        parsed.required = std::move(part.required);
+        parsed.excluded = std::move(part.excluded);
+    }
     return parsed;
 }
 

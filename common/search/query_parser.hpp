@@ -66,9 +66,26 @@ struct HighlightTerms {
     }
 };
 
+/// A term of a ranked query and the factor its BM25 weight is scaled by (OP_SCALE_WEIGHT).
+/// Each occurrence counts: a term listed twice adds its weight twice, as in a Xapian OR.
+struct WeightedTerm {
+    std::string term;
+    double factor = 1.0;
+    bool operator==(const WeightedTerm&) const = default;
+};
+
 struct ParsedQuery {
     Xapian::Query query;
     HighlightTerms highlight;
+    /// The query's plan for the searcher's own MaxScore (maxscore.hpp), when its ranked words
+    /// are a plain sum of weighted terms (no wildcard among them): `query` is exactly
+    ///     AND_NOT(AND_MAYBE(required, OR(SCALE_WEIGHT(factor, term)…)), excluded)
+    /// with `required` (phrases, +words, =words, title: words… AND-ed) and `excluded` (-words
+    /// OR-ed) empty queries when the query has none. `disjunction` is empty when the query has
+    /// no ranked words or they are not a plain sum (then only `query` counts).
+    std::vector<WeightedTerm> disjunction;
+    Xapian::Query required;
+    Xapian::Query excluded;
 };
 
 /// Weight of the recall-only Snowball stem next to the light10 stem of a ranked word

@@ -46,7 +46,7 @@ RunSummary run_queries(
         ParsedQuery parsed;
         try {
             parsed = parse_query(q.text, searcher.analyzer());
-            results = searcher.search(parsed.query, options.search);
+            results = searcher.search(parsed, options.search);
         } catch (const QueryError& e) {
             diagnostics.error(q.where, describe(q) + ": " + e.what());
             printer.error(q, e.what());

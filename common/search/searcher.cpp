@@ -3,6 +3,7 @@
 #include "common/index/document_builder.hpp"
 #include "common/index/schema.hpp"
 #include "common/search/exact_topk.hpp"
+#include "common/search/maxscore.hpp"
 #include "common/util/error.hpp"
 
 #include <cmath>
@@ -82,28 +83,38 @@ Searcher::Searcher(const std::string& path)
     // over the bundled news plus shared/seeds, the AP report (seed-001) is 4th at 0.75, 3rd at
     // 0.65. docs/quality.md has the table.
     // The MaxScore rewrite of exact_topk.hpp relies on k2 = 0 (no per-document extra weight).
-    enquire_.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.65, 0.5));
+    enquire_.set_weighting_scheme(bm25_.weight());
 }
 
 Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {
-    Xapian::Query q = query;
-    if (!options.filters.empty()) {
-        q = Xapian::Query(
-            Xapian::Query::OP_FILTER,
-            q,
-            Xapian::Query(Xapian::Query::OP_AND, options.filters.begin(), options.filters.end())
-        );
-    }
+    ParsedQuery plain;
+    plain.query = query;
+    return search(plain, options);
+}
+
+Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options) {
+    const Xapian::Query& query = parsed.query;
+    const auto first = static_cast<Xapian::doccount>(options.offset);
+    const auto count = static_cast<Xapian::doccount>(options.count);
     Results results;
     try {
-        // Exact top-k: Xapian 1.4's pruned matcher can lose a document (see exact_topk.hpp).
-        const TopKResult top = exact_top_k(
-            enquire_,
-            db_,
-            q,
-            static_cast<Xapian::doccount>(options.offset),
-            static_cast<Xapian::doccount>(options.count)
-        );
+        TopKResult top;
+        if (!parsed.disjunction.empty() && options.filters.empty() && parsed.disjunction.size() <= kMaxOwnMaxScoreTerms) {
+            // Ranked words (with required and excluded parts, if any): fahras's own one-pass
+            // MaxScore (maxscore.hpp).
+            top = maxscore_top_k(db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_);
+        } else {
+            Xapian::Query q = query;
+            if (!options.filters.empty()) {
+                q = Xapian::Query(
+                    Xapian::Query::OP_FILTER,
+                    q,
+                    Xapian::Query(Xapian::Query::OP_AND, options.filters.begin(), options.filters.end())
+                );
+            }
+            // Exact top-k: Xapian 1.4's pruned matcher can lose a document (see exact_topk.hpp).
+            top = exact_top_k(enquire_, db_, q, first, count);
+        }
         results.estimated = top.estimated;
         std::size_t rank = options.offset;
         for (const RankedDoc& d : top.docs) {
@@ -117,7 +128,8 @@ Results Searcher::search(const Xapian::Query& query, const SearchOptions& option
     } catch (const Xapian::DatabaseModifiedError&) {
         // A writer committed while we read: reopen at the newest commit and try once more.
         db_.reopen();
-        return search(query, options);
+        term_stats_.clear();
+        return search(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
     }
@@ -129,6 +141,7 @@ std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& 
         return weights_of(terms);
     } catch (const Xapian::DatabaseModifiedError&) {
         db_.reopen(); // a writer committed meanwhile (see search())
+        term_stats_.clear();
         return weights_of(terms);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": reading term statistics failed: " + e.get_description());

@@ -6,6 +6,7 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/document/document.hpp"
+#include "common/search/maxscore.hpp"
 #include "common/search/query_parser.hpp"
 
 #include <xapian.h>
@@ -25,7 +26,7 @@ struct Hit {
 };
 
 struct Results {
-    Xapian::doccount estimated = 0; ///< matching documents (exact: every candidate is checked)
+    Xapian::doccount estimated = 0; ///< matching documents: exact when every match was seen, else an estimate (docs/output.md)
     std::vector<Hit> hits;
 };
 
@@ -46,7 +47,19 @@ class Searcher {
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] const Xapian::Database& database() const noexcept { return db_; }
 
+    /// Ranks any query through Xapian (with exact top-k, exact_topk.hpp).
     [[nodiscard]] Results search(const Xapian::Query& query, const SearchOptions& options);
+    /// Ranks a parsed query: one with ranked words that are a plain sum of terms (the usual
+    /// case; ParsedQuery::disjunction) by fahras's own one-pass MaxScore (maxscore.hpp),
+    /// anything else as above. Both rank exactly and give the same weights.
+    [[nodiscard]] Results search(const ParsedQuery& parsed, const SearchOptions& options);
+
+    /// BM25 as the searcher ranks with it.
+    [[nodiscard]] const Bm25Params& bm25() const noexcept { return bm25_; }
+
+    /// Ranked queries with more terms than this go through Xapian: the own MaxScore looks for
+    /// the next document among all essential terms linearly.
+    static constexpr std::size_t kMaxOwnMaxScoreTerms = 512;
 
     /// IDF-like weights of the terms to highlight, for choosing snippet windows.
     [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
@@ -57,6 +70,8 @@ class Searcher {
     std::string path_;
     Xapian::Database db_;
     Analyzer analyzer_;
+    Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
+    TermStatsCache term_stats_; ///< for db_'s current revision
     Xapian::Enquire enquire_;
 };
 

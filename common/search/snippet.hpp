@@ -77,9 +77,11 @@ class Snippeter {
     std::vector<double> weights_; ///< per key id
     /// Letters a token must have (some key's letter set) for its stem to be worth computing.
     std::vector<std::uint64_t> stem_filters_;
+    /// Letters a token must have (a recall key's letters less ا) for its Snowball stem to be worth computing.
+    std::vector<std::uint64_t> recall_filters_;
     /// Letters a token must have (some key's letter set) to be normalized at all.
     std::vector<std::uint64_t> token_filters_;
-    bool stem_within_exact_ = false; ///< the stemmer only removes letters (light10, none)
+    bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
     // Buffers reused from call to call.
     mutable std::vector<Token> spans_;
     mutable std::string exact_;

@@ -1,0 +1,264 @@
+#include "common/search/maxscore.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace fahras {
+namespace {
+
+constexpr Xapian::docid kEnd = std::numeric_limits<Xapian::docid>::max();
+
+// Bounds are compared with some slack: a document's weight is a sum of doubles in another
+// order than the bounds' sum, so it may exceed the bound by a few units in the last place.
+constexpr double kBoundSlack = 1 + 1e-9;
+
+/// One term's postings and its BM25 constants, as Xapian::BM25Weight::init() sets them.
+struct Cursor {
+    Xapian::PostingIterator it;
+    Xapian::PostingIterator end;
+    double termweight = 0; ///< BM25Weight's termweight: log(idf) · factor · wqf part · (k1 + 1)
+    double max = 0;        ///< BM25Weight::get_maxpart(): no document gets more from this term
+    Xapian::docid doc = kEnd;
+
+    void sync() { doc = it == end ? kEnd : *it; }
+    void next() {
+        ++it;
+        sync();
+    }
+    void skip_to(Xapian::docid did) {
+        if (doc >= did) return;
+        it.skip_to(did);
+        sync();
+    }
+};
+
+struct Entry {
+    double weight;
+    Xapian::docid docid;
+};
+
+// Rank order: higher weight first, then lower docid (Xapian's order for equal weights).
+bool better(const Entry& a, const Entry& b) {
+    return a.weight > b.weight || (a.weight == b.weight && a.docid < b.docid);
+}
+
+} // namespace
+
+namespace {
+
+// Every document `q` matches, in docid order, with the weight Xapian gives it: get_mset() for
+// as many documents as the database has never fills, so nothing is pruned and it is exact.
+std::vector<Entry> all_matches(const Xapian::Database& db, const Xapian::Query& q, const Xapian::Weight& weight) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(weight);
+    enquire.set_query(q);
+    const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+    std::vector<Entry> out;
+    out.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back({it.get_weight(), *it});
+    std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.docid < b.docid; });
+    return out;
+}
+
+/// Answers "is d excluded?" for increasing d, walking a sorted list once.
+class Exclusions {
+  public:
+    explicit Exclusions(std::vector<Entry> docs) : docs_(std::move(docs)) {}
+    bool contains(Xapian::docid d) {
+        while (next_ < docs_.size() && docs_[next_].docid < d) ++next_;
+        return next_ < docs_.size() && docs_[next_].docid == d;
+    }
+
+  private:
+    std::vector<Entry> docs_;
+    std::size_t next_ = 0;
+};
+
+} // namespace
+
+TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, const std::string& term) {
+    if (const auto it = stats_.find(term); it != stats_.end()) return it->second;
+    if (stats_.size() >= kMaxEntries) stats_.clear();
+    const Xapian::doccount tf = db.get_termfreq(term);
+    const Stats s{tf, tf == 0 ? 0 : db.get_wdf_upper_bound(term)};
+    stats_.emplace(term, s);
+    return s;
+}
+
+TopKResult maxscore_top_k(
+    const Xapian::Database& db,
+    const std::vector<WeightedTerm>& terms,
+    Xapian::doccount first,
+    Xapian::doccount count,
+    const Bm25Params& bm25,
+    const Xapian::Query& required,
+    const Xapian::Query& excluded,
+    TermStatsCache* cache
+) {
+    TopKResult out;
+    out.strategy = TopKStrategy::OwnMaxScore;
+    const Xapian::doccount n_docs = db.get_doccount();
+    const std::size_t k = static_cast<std::size_t>(first) + count;
+    if (n_docs == 0 || (terms.empty() && required.empty()) || k == 0) return out;
+
+    // BM25Weight::init(): len_factor = 1 / average length; the average is the statistics'
+    // total length over the collection size.
+    double len_factor = static_cast<double>(db.get_total_length()) / n_docs;
+    if (len_factor != 0) len_factor = 1 / len_factor;
+    const Xapian::termcount doclen_lb = db.get_doclength_lower_bound();
+
+    std::vector<Cursor> cursors;
+    cursors.reserve(terms.size());
+    double estimate = 0; // Xapian's OrPostList estimate: independent terms
+    for (const WeightedTerm& wt : terms) {
+        const TermStatsCache::Stats stats =
+            cache ? cache->get(db, wt.term) : TermStatsCache::Stats{db.get_termfreq(wt.term), 0};
+        const Xapian::doccount tf = stats.termfreq;
+        if (tf == 0 || !(wt.factor > 0)) continue; // no postings, or no weight and no way to match
+        estimate = estimate + tf - estimate * tf / n_docs;
+        Cursor c;
+        double tw = (n_docs - tf + 0.5) / (tf + 0.5);
+        if (tw < 2) tw = tw * 0.5 + 1;
+        c.termweight = std::log(tw) * wt.factor;
+        if (bm25.k3 != 0) {
+            const double wqf = 1;
+            c.termweight *= (bm25.k3 + 1) * wqf / (bm25.k3 + wqf);
+        }
+        c.termweight *= (bm25.k1 + 1);
+        // BM25Weight::get_maxpart(): at the largest wdf and the shortest length it allows.
+        const Xapian::termcount wdf_ub = cache ? stats.wdf_upper_bound : db.get_wdf_upper_bound(wt.term);
+        double denom = bm25.k1;
+        if (bm25.k1 != 0 && bm25.b != 0) {
+            const double normlen_lb = std::max(std::max(wdf_ub, doclen_lb) * len_factor, bm25.min_normlen);
+            denom *= (normlen_lb * bm25.b + (1 - bm25.b));
+        }
+        const double wdf_max = wdf_ub;
+        denom += wdf_max;
+        c.max = c.termweight * (wdf_max / denom) * kBoundSlack;
+        c.it = db.postlist_begin(wt.term);
+        c.end = db.postlist_end(wt.term);
+        c.sync();
+        cursors.push_back(std::move(c));
+    }
+    if (cursors.empty() && required.empty()) return out;
+
+    // Cheapest terms first: the non-essential ones are a prefix [0, ne) of this order, and
+    // bound[i] is what terms 0..i together can add to a document.
+    std::sort(cursors.begin(), cursors.end(), [](const Cursor& a, const Cursor& b) { return a.max < b.max; });
+    std::vector<double> bound(cursors.size());
+    double sum = 0;
+    for (std::size_t i = 0; i < cursors.size(); ++i) bound[i] = sum += cursors[i].max;
+
+    auto sumpart = [&](const Cursor& c, Xapian::termcount wdf, Xapian::termcount len) {
+        // BM25Weight::get_sumpart(), operation for operation.
+        const double normlen = std::max(len * len_factor, bm25.min_normlen);
+        const double wdf_double = wdf;
+        const double denom = bm25.k1 * (normlen * bm25.b + (1 - bm25.b)) + wdf_double;
+        return c.termweight * (wdf_double / denom);
+    };
+
+    Exclusions exclusions(excluded.empty() ? std::vector<Entry>{} : all_matches(db, excluded, Xapian::BoolWeight()));
+    std::vector<double> parts(cursors.size()); // what each term gives the current document
+    std::vector<Entry> heap; // the k best so far; heap.front() is the worst of them
+    heap.reserve(k);
+    double theta = -std::numeric_limits<double>::infinity();
+    std::size_t ne = 0;      // cursors [0, ne) are non-essential
+    std::size_t matched = 0; // matching documents seen
+    const std::size_t n = cursors.size();
+
+    // Scores document d, whose weight from the essential side is `base` plus parts[ne..n), with
+    // the non-essential terms while they can still lift it past θ; keeps it if it is among the
+    // k best.
+    auto finish = [&](Xapian::docid d, double base, double running, Xapian::termcount len) {
+        for (std::size_t i = ne; i-- > 0;) {
+            if (running + bound[i] < theta) return;
+            Cursor& c = cursors[i];
+            c.skip_to(d);
+            if (c.doc == d) running += parts[i] = sumpart(c, c.it.get_wdf(), len);
+        }
+        // The weight is summed again in one fixed order (the running sum's order depends on
+        // which terms were essential when the document came), so that two documents with the
+        // same terms, wdfs and length weigh the same to the last bit, and tie as in Xapian.
+        double score = 0;
+        for (const double part : parts) score += part;
+        score += base;
+        const Entry e{score, d};
+        if (heap.size() < k) {
+            heap.push_back(e);
+            std::push_heap(heap.begin(), heap.end(), better);
+        } else if (better(e, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), better);
+            heap.back() = e;
+            std::push_heap(heap.begin(), heap.end(), better);
+        } else {
+            return;
+        }
+        if (heap.size() == k) {
+            theta = heap.front().weight;
+            // A later document must beat θ strictly (it loses a tie on docid), so a term whose
+            // cumulated bound stays below θ no longer needs to drive the walk.
+            if (required.empty()) {
+                while (ne < n && bound[ne] < theta) ++ne;
+            }
+        }
+    };
+
+    if (!required.empty()) {
+        // AND_MAYBE(required, OR(terms)): the required part's documents drive the walk, each
+        // weighing what Xapian gives it for that part plus its terms; every term is looked up.
+        ne = n;
+        for (const Entry& r : all_matches(db, required, bm25.weight())) {
+            if (exclusions.contains(r.docid)) continue;
+            ++matched;
+            std::fill(parts.begin(), parts.end(), 0.0);
+            finish(r.docid, r.weight, r.weight, n == 0 ? 0 : db.get_doclength(r.docid));
+        }
+        out.estimated = static_cast<Xapian::doccount>(matched); // every match was seen
+    } else {
+        while (ne < n) {
+            Xapian::docid d = kEnd;
+            for (std::size_t i = ne; i < n; ++i) d = std::min(d, cursors[i].doc);
+            if (d == kEnd) break;
+            if (exclusions.contains(d)) {
+                for (std::size_t i = ne; i < n; ++i) {
+                    if (cursors[i].doc == d) cursors[i].next();
+                }
+                continue;
+            }
+            ++matched;
+            double running = 0;
+            Xapian::termcount len = 0;
+            bool have_len = false;
+            std::fill(parts.begin(), parts.end(), 0.0);
+            for (std::size_t i = ne; i < n; ++i) {
+                Cursor& c = cursors[i];
+                if (c.doc != d) continue;
+                if (!have_len) {
+                    len = c.it.get_doclength();
+                    have_len = true;
+                }
+                running += parts[i] = sumpart(c, c.it.get_wdf(), len);
+                c.next();
+            }
+            finish(d, 0, running, len);
+        }
+        // Exact when nothing was pruned (every match was seen); else Xapian's estimate for the OR.
+        out.estimated = ne == 0
+                            ? static_cast<Xapian::doccount>(matched)
+                            : std::max<Xapian::doccount>(
+                                  static_cast<Xapian::doccount>(matched),
+                                  static_cast<Xapian::doccount>(std::lround(estimate))
+                              );
+    }
+
+    std::sort(heap.begin(), heap.end(), better);
+    out.essential_terms = n - ne;
+    out.non_essential_terms = ne;
+    for (std::size_t r = first; r < heap.size(); ++r) {
+        out.docs.push_back(RankedDoc{heap[r].docid, heap[r].weight, db.get_document(heap[r].docid)});
+    }
+    return out;
+}
+
+} // namespace fahras

@@ -1,0 +1,80 @@
+/// Exact top-k for ranked queries, evaluated by fahras over Xapian's postings: MaxScore done
+/// right, in one pass.
+///
+/// Most queries people type are ranked words and nothing else, and the parser turns them into a
+/// sum of weighted terms: Σ factor(t) · BM25(t, d) over the terms t a document d has (a word's
+/// light10 stem, its synonyms, its Snowball and skeleton recall stems). For those this module
+/// replaces Xapian's matcher. It walks the terms' posting lists document at a time, in docid
+/// order, keeping the k best in a heap; once the heap is full, its k-th weight θ rises, and the
+/// terms whose summed upper bounds cannot lift a document past θ become "non-essential": they
+/// no longer drive the walk, and they are looked up (skip_to) only for a document that the
+/// essential terms make a contender. That is the pruning Xapian's OR → AND_MAYBE decay aims at
+/// (Turtle and Flood's MaxScore), without its bug (exact_topk.hpp): a document is only ever left
+/// out when its weight, bounded from above, is below θ. Ties go to the lower docid, as in
+/// Xapian, because documents come in docid order and a later one must beat θ strictly.
+///
+/// Weights are BM25 computed exactly as Xapian::BM25Weight computes them (same formula, same
+/// order of operations, same statistics), so the scores match a Xapian evaluation of the same
+/// query to the last bits or nearly (the sum's order differs); tests/exact_topk_test.cpp checks
+/// ranks and weights against a full Xapian evaluation on real Arabic queries.
+#pragma once
+
+#include "common/search/exact_topk.hpp"
+#include "common/search/query_parser.hpp"
+
+#include <xapian.h>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace fahras {
+
+/// BM25 parameters, as Xapian::BM25Weight takes them.
+struct Bm25Params {
+    double k1 = 1.2;
+    double k2 = 0; ///< must be 0 here: the evaluator has no per-document extra weight
+    double k3 = 1;
+    double b = 0.65;
+    double min_normlen = 0.5;
+
+    [[nodiscard]] Xapian::BM25Weight weight() const { return Xapian::BM25Weight(k1, k2, k3, b, min_normlen); }
+};
+
+/// Term statistics a searcher asks for again and again (stop words, frequent words of a batch):
+/// the term frequency and wdf bound of a term, each a B-tree lookup in Xapian. Valid for one
+/// revision of the database: clear() after a reopen.
+class TermStatsCache {
+  public:
+    struct Stats {
+        Xapian::doccount termfreq = 0;
+        Xapian::termcount wdf_upper_bound = 0;
+    };
+    [[nodiscard]] Stats get(const Xapian::Database& db, const std::string& term);
+    void clear() noexcept { stats_.clear(); }
+
+  private:
+    static constexpr std::size_t kMaxEntries = 1 << 16;
+    std::unordered_map<std::string, Stats> stats_;
+};
+
+/// The exact ranks [first, first + count) of the query
+///     AND_NOT(AND_MAYBE(required, OR(SCALE_WEIGHT(factor, term)…)), excluded)
+/// (`required` and `excluded` may be empty queries: then that part is left out), by MaxScore
+/// over the terms' posting lists. Every term has wqf 1 (as the parser builds them). With a
+/// required part, its matches (evaluated fully by Xapian: a phrase, +word, =word…) drive the
+/// walk and the terms are looked up for each; excluded documents are skipped. `estimated` is
+/// exact when every match was seen, and otherwise Xapian's own estimate for an OR of the terms
+/// (raised to the number of matching documents seen).
+[[nodiscard]] TopKResult maxscore_top_k(
+    const Xapian::Database& db,
+    const std::vector<WeightedTerm>& terms,
+    Xapian::doccount first,
+    Xapian::doccount count,
+    const Bm25Params& bm25,
+    const Xapian::Query& required = {},
+    const Xapian::Query& excluded = {},
+    TermStatsCache* cache = nullptr
+);
+
+} // namespace fahras
