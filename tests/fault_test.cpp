@@ -7,6 +7,7 @@
 #include "common/index/indexer.hpp"
 #include "common/index/schema.hpp"
 #include "support/child.hpp"
+#include "support/search_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -117,14 +118,7 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
     return files;
 }
 
-void index_fixture(const std::string& db, const std::string& input) {
-    IndexConfig config;
-    config.db_path = db;
-    config.inputs = {input};
-    std::ostringstream messages;
-    Diagnostics diagnostics("fahras-index", messages);
-    (void)run_index(config, diagnostics);
-}
+void index_fixture(const std::string& db, const std::string& input) { test::index_into(db, {input}); }
 
 } // namespace
 

@@ -114,14 +114,7 @@ TEST_CASE("stats JSON has the peer benchmark's shape", "[batch][stats]") {
 
 namespace {
 
-void index_fixture(const std::string& db) {
-    IndexConfig config;
-    config.db_path = db;
-    config.inputs = {test::data_path("search.jsonl")};
-    std::ostringstream messages;
-    Diagnostics diagnostics("fahras-index", messages);
-    (void)run_index(config, diagnostics);
-}
+void index_fixture(const std::string& db) { test::index_into(db, {test::data_path("search.jsonl")}); }
 
 } // namespace
 

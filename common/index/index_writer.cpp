@@ -148,6 +148,21 @@ void sync_folder(const std::string& path) {
     sync_one(path, O_RDONLY | O_DIRECTORY);
 }
 
+namespace {
+
+// Puts the finished folder `tmp` in the place of `path`. A crash between the two renames leaves
+// both folders, named for what they are (`old` is the previous database).
+void swap_in(const std::string& path, const std::string& tmp, const std::string& old) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::remove_all(old, ec);
+    fs::rename(path, old);
+    fs::rename(tmp, path);
+    fs::remove_all(old, ec);
+}
+
+} // namespace
+
 void compact_database(const std::string& path) {
     namespace fs = std::filesystem;
     const std::string tmp = path + ".compacting";
@@ -162,11 +177,7 @@ void compact_database(const std::string& path) {
         fs::remove_all(tmp, ec);
         throw Error(path + ": compaction failed: " + e.get_description());
     }
-    // Swap: a crash between the two renames leaves both folders, named for what they are.
-    fs::remove_all(old, ec);
-    fs::rename(path, old);
-    fs::rename(tmp, path);
-    fs::remove_all(old, ec);
+    swap_in(path, tmp, old);
 }
 
 void merge_shards(const std::string& path, const std::vector<std::string>& shards) {
@@ -190,11 +201,7 @@ void merge_shards(const std::string& path, const std::vector<std::string>& shard
         fs::remove_all(tmp, ec);
         throw Error(path + ": merging the shards failed: " + e.get_description());
     }
-    // Swap as in compact_database(): a crash between the renames leaves both folders, named.
-    fs::remove_all(old, ec);
-    fs::rename(path, old);
-    fs::rename(tmp, path);
-    fs::remove_all(old, ec);
+    swap_in(path, tmp, old);
 }
 
 } // namespace fahras

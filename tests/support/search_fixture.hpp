@@ -15,16 +15,21 @@
 
 namespace fahras::test {
 
+/// Indexes `inputs` into the database `db` with the default settings (messages discarded).
+inline void index_into(const std::string& db, const std::vector<std::string>& inputs) {
+    IndexConfig config;
+    config.db_path = db;
+    config.inputs = inputs;
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-index", messages);
+    (void)run_index(config, diagnostics);
+}
+
 /// The searcher over the fixture database (built on first use, removed at exit).
 inline Searcher& search_fixture() {
     static TempDir dir;
     static std::unique_ptr<Searcher> searcher = [] {
-        IndexConfig config;
-        config.db_path = dir / "db";
-        config.inputs = {data_path("search.jsonl")};
-        std::ostringstream messages;
-        Diagnostics diagnostics("fahras-index", messages);
-        (void)run_index(config, diagnostics);
+        index_into(dir / "db", {data_path("search.jsonl")});
         return std::make_unique<Searcher>(dir / "db");
     }();
     return *searcher;
@@ -34,7 +39,7 @@ inline Searcher& search_fixture() {
 inline std::vector<std::string> ids(Searcher& searcher, const std::string& query, const SearchOptions& options = {}) {
     const ParsedQuery parsed = parse_query(query, searcher.analyzer());
     std::vector<std::string> out;
-    for (const auto& hit : searcher.search(parsed.query, options).hits) out.push_back(hit.doc.id);
+    for (const auto& hit : searcher.search(parsed, options).hits) out.push_back(hit.doc.id);
     return out;
 }
 
