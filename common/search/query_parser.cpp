@@ -385,21 +385,16 @@ class Parser {
         if (count_chars(normalized) < 2) {
             throw QueryError("wildcard '" + normalized + "*' needs at least 2 letters before the *");
         }
-        const Xapian::Query exact(
-            Xapian::Query::OP_WILDCARD,
-            prefixed(exact_prefix, normalized),
-            kMaxWildcardExpansion,
-            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-            Xapian::Query::OP_SYNONYM
-        );
-        const Xapian::Query stem(
-            Xapian::Query::OP_WILDCARD,
-            prefixed(stem_prefix, normalized),
-            kMaxWildcardExpansion,
-            Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-            Xapian::Query::OP_SYNONYM
-        );
-        return Xapian::Query(Xapian::Query::OP_SYNONYM, exact, stem);
+        auto expand = [&](std::string_view prefix) {
+            return Xapian::Query(
+                Xapian::Query::OP_WILDCARD,
+                prefixed(prefix, normalized),
+                kMaxWildcardExpansion,
+                Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                Xapian::Query::OP_SYNONYM
+            );
+        };
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, expand(exact_prefix), expand(stem_prefix));
     }
 
     std::string_view q_;
