@@ -37,7 +37,8 @@ constexpr std::string_view kUsage =
     "recall-only Snowball stem (light10+snowball), the recall-only stem of the alef skeleton\n"
     "(light10 stemmers) and whether it is a stop word.\n"
     "With --query, analyze TEXT as a query (words get their alef skeleton) and also show the\n"
-    "Xapian query that fahras-search would run for it.\n\n"
+    "Xapian query that fahras-search would run for it (with --db, including the long-vowel\n"
+    "spelling variants that database has: ترمب also finds ترامب).\n\n"
     "Exit status: 0 some words found, 1 no words, 2 error.\n\n";
 
 struct Options {
@@ -155,7 +156,9 @@ int main(int argc, char** argv) {
         }
         if (o.query) {
             try {
-                const fahras::ParsedQuery parsed = fahras::parse_query(repaired, analyzer);
+                const fahras::ParsedQuery parsed = fahras::parse_query(
+                    repaired, analyzer, searcher ? searcher->vocabulary() : fahras::TermExists{}
+                );
                 const std::string description = parsed.query.get_description();
                 if (o.format == "json") {
                     std::cout << nlohmann::json{{"query", description}}.dump() << '\n';

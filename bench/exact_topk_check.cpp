@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
         const std::string qid = tab == std::string::npos ? std::to_string(queries.size() + 1) : line.substr(0, tab);
         const std::string text = tab == std::string::npos ? line : line.substr(tab + 1);
         try {
-            queries.emplace_back(qid, fahras::parse_query(text, searcher.analyzer()));
+            queries.emplace_back(qid, fahras::parse_query(text, searcher.analyzer(), searcher.vocabulary()));
         } catch (const std::exception&) {
         }
     }

@@ -171,12 +171,13 @@ int main(int argc, char** argv) {
         std::vector<double> first, warm;
         std::map<std::string, std::size_t> hits;
         std::size_t errors = 0, zero = 0;
+        const fahras::TermExists vocabulary = searcher.vocabulary();
         for (std::size_t pass = 0; pass < o.repeat; ++pass) {
             for (const Query& q : queries) {
                 const auto started = Clock::now();
                 fahras::Results results;
                 try {
-                    const fahras::ParsedQuery parsed = fahras::parse_query(q.text, analyzer);
+                    const fahras::ParsedQuery parsed = fahras::parse_query(q.text, analyzer, vocabulary);
                     results = searcher.search(parsed, search_options);
                 } catch (const fahras::QueryError& e) {
                     if (pass == 0) {

@@ -1,8 +1,8 @@
 /// Query-time synonyms: a small, curated list of Modern Standard Arabic words that news writers
 /// use interchangeably for the same thing (اتفاقية / معاهدة), and spelling variants that no
-/// folding rule can merge (أمريكا / أميركا). A ranked query word matches its whole group as one
-/// term (Xapian's OP_SYNONYM: summed wdf, the union's IDF), so that an article that says معاهدة
-/// الشراكة is found for اتفاقية الشراكة.
+/// folding rule can merge (أمريكا / أميركا). A ranked query word also matches the stems of its
+/// group, each as one more term of the ranked sum at kSynonymWeight (query_parser.hpp), so that
+/// an article that says معاهدة الشراكة is found for اتفاقية الشراكة.
 ///
 /// The list is written as plain words and stemmed with the database's own analyzer when loaded,
 /// so it follows whatever stemmer the index uses. Groups are for true synonyms and variants

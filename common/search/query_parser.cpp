@@ -1,7 +1,10 @@
 #include "common/search/query_parser.hpp"
 
+#include "common/analysis/spelling_variants.hpp"
 #include "common/index/schema.hpp"
 #include "common/util/utf8.hpp"
+
+#include <algorithm>
 
 namespace fahras {
 namespace {
@@ -53,9 +56,16 @@ std::size_t count_chars(std::string_view s) {
 // this is the one place where a ranked word turns into terms.
 // The query is returned, and its terms with their factors are appended to `terms`: the query
 // is exactly OR(SCALE_WEIGHT(factor, term)…) over them.
-Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& analyzer, std::vector<WeightedTerm>& terms) {
+// `variants` are the word's long-vowel spelling variants found in the index (spelling_variants.hpp).
+Xapian::Query ranked_word(
+    const AnalyzedToken& t,
+    bool title,
+    const Analyzer& analyzer,
+    const std::vector<std::string>& variants,
+    std::vector<WeightedTerm>& terms
+) {
     const auto& synonyms = analyzer.synonyms(t.stem);
-    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty())) {
+    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty() && variants.empty())) {
         terms.push_back({prefixed(title ? prefix::title_stem : prefix::stem, t.stem), 1.0});
         return Xapian::Query(terms.back().term);
     }
@@ -69,6 +79,7 @@ Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& an
         any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(terms.back().term), weight);
     };
     for (const auto& synonym : synonyms) add_scaled(prefix::stem, synonym, kSynonymWeight);
+    for (const auto& variant : variants) add_scaled(prefix::stem, variant, kVariantWeight);
     add_scaled(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
     add_scaled(prefix::skeleton, t.skeleton, kSkeletonWeight);
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
@@ -76,8 +87,8 @@ Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& an
 
 class Parser {
   public:
-    Parser(std::string_view q, const Analyzer& analyzer, HighlightTerms& highlight)
-        : q_(q), analyzer_(analyzer), highlight_(highlight) {}
+    Parser(std::string_view q, const Analyzer& analyzer, const TermExists& exists, HighlightTerms& highlight)
+        : q_(q), analyzer_(analyzer), exists_(exists), highlight_(highlight) {}
 
     Part parse() {
         Part p = sequence(0, false, false);
@@ -353,11 +364,13 @@ class Parser {
                 parts.emplace_back(prefixed(exact_prefix, t.exact));
                 if (!negated) highlight_.exacts.insert(t.exact);
             } else {
-                parts.push_back(ranked_word(t, f.title, analyzer_, out.terms));
+                const std::vector<std::string> variants = f.title ? std::vector<std::string>{} : variants_in_index(t);
+                parts.push_back(ranked_word(t, f.title, analyzer_, variants, out.terms));
                 if (negated) continue;
                 (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
                 if (!f.title) {
                     for (const auto& synonym : analyzer_.synonyms(t.stem)) highlight_.stems.insert(synonym);
+                    highlight_.stems.insert(variants.begin(), variants.end());
                     if (!t.recall_stem.empty()) highlight_.recall_stems.emplace(t.recall_stem, t.stem);
                     if (!t.skeleton.empty()) highlight_.skeletons.emplace(t.skeleton, t.stem);
                 }
@@ -399,7 +412,20 @@ class Parser {
 
     std::string_view q_;
     std::size_t i_ = 0;
+    // The long-vowel variants of a ranked word's stem that the index has (none without `exists_`).
+    std::vector<std::string> variants_in_index(const AnalyzedToken& t) const {
+        std::vector<std::string> found;
+        if (!exists_ || t.stop) return found;
+        const auto& synonyms = analyzer_.synonyms(t.stem);
+        for (auto& v : long_vowel_variants(t.stem)) {
+            if (std::find(synonyms.begin(), synonyms.end(), v) != synonyms.end()) continue;
+            if (exists_(prefixed(prefix::stem, v))) found.push_back(std::move(v));
+        }
+        return found;
+    }
+
     const Analyzer& analyzer_;
+    const TermExists& exists_;
     HighlightTerms& highlight_;
     std::vector<AnalyzedToken> tokens_;
     std::set<std::string> stop_stems_; ///< stems of ranked stop words (highlighted if searched)
@@ -409,6 +435,10 @@ class Parser {
 } // namespace
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
+    return parse_query(text, analyzer, TermExists{});
+}
+
+ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer, const TermExists& exists) {
     if (text.size() > kMaxQueryBytes) {
         throw QueryError("query too long (" + std::to_string(text.size()) + " bytes; the limit is " +
                          std::to_string(kMaxQueryBytes) + ")");
@@ -417,7 +447,7 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
     const std::string repaired = utf8::repair(text, replaced); // invalid bytes never reach Xapian
 
     ParsedQuery parsed;
-    Parser parser(repaired, analyzer, parsed.highlight);
+    Parser parser(repaired, analyzer, exists, parsed.highlight);
     Part part = parser.parse();
     if (part.kind == Kind::Empty) throw QueryError("query has no words to search for");
     parsed.query = std::move(part.query);

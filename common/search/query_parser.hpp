@@ -34,6 +34,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -99,6 +100,12 @@ inline constexpr double kSkeletonWeight = 0.2;
 /// Weight of a query-time synonym (synonyms.hpp) next to the word itself.
 inline constexpr double kSynonymWeight = 1.0;
 
+/// Weight of a long-vowel spelling variant of a ranked word found in the index
+/// (spelling_variants.hpp: ترمب → ترامب), next to the word itself. Below 1, so that the query's
+/// own spelling ranks first, and low enough that a real word it merges (مكتب / مكتوب) does not
+/// reorder what the word finds; measured in docs/quality.md.
+inline constexpr double kVariantWeight = 0.3;
+
 /// Longest query accepted, in bytes; longer ones are refused with a QueryError.
 inline constexpr std::size_t kMaxQueryBytes = 64 * 1024;
 /// Most words a query may have.
@@ -110,8 +117,14 @@ inline constexpr Xapian::termcount kMaxWildcardExpansion = 128;
 /// Shortest wildcard prefix, in bytes of its normalized form (one Arabic letter is 2 bytes).
 inline constexpr std::size_t kMinWildcardPrefixBytes = 2;
 
+/// Whether the index has a term (a Z stem, for spelling variants); see Searcher::term_exists.
+using TermExists = std::function<bool(const std::string& term)>;
+
 /// Parses `text`. Throws QueryError for a query with nothing to search (empty, only
-/// exclusions, only punctuation) or over the limits above.
+/// exclusions, only punctuation) or over the limits above. With `exists` (the searched
+/// index's vocabulary), ranked words also match their long-vowel spelling variants that the
+/// index has (spelling_variants.hpp); without it they do not.
+[[nodiscard]] ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer, const TermExists& exists);
 [[nodiscard]] ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer);
 
 /// The query as it should appear in a message: control characters shown as spaces and long

@@ -39,13 +39,14 @@ RunSummary run_queries(
     const bool snippets = printer.wants_snippets();
     RunSummary summary;
     const Snippet no_snippet;
+    const TermExists vocabulary = searcher.vocabulary();
     for (const QueryInfo& q : queries) {
         ++summary.queries;
         const auto started = Clock::now();
         Results results;
         ParsedQuery parsed;
         try {
-            parsed = parse_query(q.text, searcher.analyzer());
+            parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
             results = searcher.search(parsed, options.search);
         } catch (const QueryError& e) {
             diagnostics.error(q.where, describe(q) + ": " + e.what());

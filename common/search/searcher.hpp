@@ -61,6 +61,13 @@ class Searcher {
     /// the next document among all essential terms linearly.
     static constexpr std::size_t kMaxOwnMaxScoreTerms = 512;
 
+    /// Whether the database has `term` (cached per revision, with the ranking's statistics).
+    [[nodiscard]] bool term_exists(const std::string& term) { return term_stats_.get(db_, term).termfreq > 0; }
+    /// term_exists() as parse_query() takes it; valid while this Searcher lives.
+    [[nodiscard]] TermExists vocabulary() {
+        return [this](const std::string& term) { return term_exists(term); };
+    }
+
     /// IDF-like weights of the terms to highlight, for choosing snippet windows.
     [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
 

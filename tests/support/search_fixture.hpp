@@ -35,9 +35,10 @@ inline Searcher& search_fixture() {
     return *searcher;
 }
 
-/// Ids of the hits of `query` in rank order.
+/// Ids of the hits of `query` in rank order, parsed and ranked as fahras-search does (the
+/// index's vocabulary for spelling variants, the own MaxScore).
 inline std::vector<std::string> ids(Searcher& searcher, const std::string& query, const SearchOptions& options = {}) {
-    const ParsedQuery parsed = parse_query(query, searcher.analyzer());
+    const ParsedQuery parsed = parse_query(query, searcher.analyzer(), searcher.vocabulary());
     std::vector<std::string> out;
     for (const auto& hit : searcher.search(parsed, options).hits) out.push_back(hit.doc.id);
     return out;

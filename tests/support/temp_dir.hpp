@@ -33,5 +33,7 @@ class TempDir {
 
 /// The folder of test fixtures (tests/data), set by CMake.
 inline std::string data_path(const std::string& name) { return std::string(FAHRAS_TEST_DATA) + "/" + name; }
+/// A file of the bundled corpus (corpus/).
+inline std::string corpus_path(const std::string& name) { return std::string(FAHRAS_TEST_DATA) + "/../../corpus/" + name; }
 
 } // namespace fahras::test
