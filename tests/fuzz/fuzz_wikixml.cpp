@@ -6,20 +6,15 @@
 // max_body_bytes; a bad dump is reported, never thrown (except by a damaged archive's decoder,
 // which fahras-index reports); the reducer's output is valid UTF-8 for valid UTF-8 input.
 
-#include "common/document/input.hpp"
-#include "common/document/reader.hpp"
 #include "common/document/wiki_text.hpp"
 #include "common/util/utf8.hpp"
+#include "fuzz_reader.hpp"
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 namespace {
 
@@ -36,31 +31,13 @@ bool valid(std::string_view s) { return fahras::utf8::find_invalid(s) == std::st
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    // In memory when /dev/shm is there (it is fast); tests/fuzz_regression_test.cpp replays
-    // this function too, on machines that may not have it.
-    static const std::string path =
-        (std::filesystem::is_directory("/dev/shm") ? std::string("/dev/shm") : std::filesystem::temp_directory_path().string()) +
-        "/fahras-fuzz-wikixml-" + std::to_string(::getpid());
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    }
-    std::ostringstream messages;
-    fahras::Diagnostics diagnostics("fuzz", messages);
-    fahras::Input input = fahras::open_input(path);
-    fahras::ReaderOptions options;
-    options.max_body_bytes = 4096;
-    auto reader = fahras::make_reader(fahras::InputFormat::WikiXml, input, options, diagnostics);
-    try {
-        while (auto doc = reader->next()) {
-            check(!doc->id.empty());
-            check(valid(doc->id) && valid(doc->title) && valid(doc->body) && valid(doc->url));
-            check(valid(doc->date) && valid(doc->source) && valid(doc->category));
-            check(doc->body.size() <= options.max_body_bytes);
-        }
-    } catch (const std::exception&) {
-        // A damaged compressed stream may throw from the decompressor; fahras-index reports it.
-    }
+    constexpr std::size_t kMaxBody = 4096;
+    fahras::fuzz::read_as_file("wikixml", bytes, fahras::InputFormat::WikiXml, kMaxBody, [](const fahras::Document& doc) {
+        check(!doc.id.empty());
+        check(valid(doc.id) && valid(doc.title) && valid(doc.body) && valid(doc.url));
+        check(valid(doc.date) && valid(doc.source) && valid(doc.category));
+        check(doc.body.size() <= kMaxBody);
+    });
 
     // The reducer alone, on the raw bytes as a page's markup.
     const std::string text = fahras::wiki_to_text(bytes);
