@@ -65,6 +65,21 @@ std::optional<std::uint64_t> raw_letter_mask(std::string_view s) {
     return m;
 }
 
+// Keeps the minimal sets of `sets`: drops duplicates and every set that holds another one.
+// "Some set of the list is a subset of the token's letters" keeps the same answer.
+void drop_redundant(std::vector<std::uint64_t>& sets) {
+    std::sort(sets.begin(), sets.end());
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    std::vector<std::uint64_t> kept;
+    for (const std::uint64_t s : sets) {
+        const bool holds_another = std::any_of(sets.begin(), sets.end(), [&](std::uint64_t other) {
+            return other != s && (other & ~s) == 0;
+        });
+        if (!holds_another) kept.push_back(s);
+    }
+    sets = std::move(kept);
+}
+
 } // namespace
 
 Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights)
@@ -99,6 +114,10 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
         }
         token_filters_.insert(token_filters_.end(), recall_filters_.begin(), recall_filters_.end());
     }
+    // Each filter list is asked "does the token have all letters of *some* set?" for every token
+    // of every hit: a set that holds another set of its list never decides, so it goes (a
+    // headline's stem and Snowball stem are often the same letters).
+    for (auto* filters : {&stem_filters_, &recall_filters_, &token_filters_}) drop_redundant(*filters);
 }
 
 int Snippeter::add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights) {
