@@ -47,6 +47,17 @@ if [ ! -s "$corpus" ]; then
     zstd -q -dc "$corpus_zst" >"$corpus.tmp" && mv "$corpus.tmp" "$corpus"
 fi
 
+# The index layout changes search times (a sharded stub database costs 1.2-1.35x a single one,
+# a compacted one less): say which one is measured.
+if [ -n "${FAHRAS_DB:-}" ]; then
+    if [ -f "$FAHRAS_DB/XAPIANDB" ]; then
+        layout="stub database over $(grep -c . "$FAHRAS_DB/XAPIANDB") shards ($FAHRAS_DB)"
+    else
+        layout="single database ($FAHRAS_DB)"
+    fi
+else
+    layout="as fahras-index builds it by default (see its --shards and --compact)"
+fi
 export ENGINE_NAME=fahras
 if [ -n "${FAHRAS_DB:-}" ]; then
     export ENGINE_INDEX_CMD="cp -r $(readlink -f "$FAHRAS_DB") {INDEX}"
@@ -57,10 +68,12 @@ fi
 # next to the run file so that it can be looked at.
 export ENGINE_SEARCH_CMD="$bin/fahras-search --db {INDEX} --queries {QUERIES} --format json -n {TOPK} --run {RUN} --repeat {REPEAT} --stats {STATS} > {RUN}.jsonl"
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg) # the machine may be shared: compare within a run
 bash "$shared/bench/run-peers.sh" "$corpus" "$queries" "$out"
 
 echo
 echo "== fahras-search with top-$TOPK snippets vs the peers (ids only), same run, $(grep -c . "$queries") queries"
+echo "fahras index layout: $layout; load before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 - "$out" "$TOPK" <<'PY'
 import csv, json, os, sys
 out, topk = sys.argv[1], sys.argv[2]

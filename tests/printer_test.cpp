@@ -203,3 +203,106 @@ TEST_CASE("output formats and colour choices are parsed from sorted tables", "[p
     CHECK_FALSE(use_color(ColorChoice::Never, -1));
     CHECK_FALSE(use_color(ColorChoice::Auto, -1)); // not a terminal
 }
+
+namespace {
+
+// What the JSON printer wrote when it built nlohmann objects and dumped them: the reference its
+// direct writer must match byte for byte.
+nlohmann::json reference_snippet(const Snippet& s) {
+    nlohmann::json highlights = nlohmann::json::array();
+    for (const Highlight& h : s.highlights) highlights.push_back({{"start", h.start}, {"end", h.end}});
+    return {{"text", s.text}, {"highlights", std::move(highlights)}};
+}
+
+std::string reference_line(const char* type, nlohmann::json data) {
+    const nlohmann::json envelope = {{"type", type}, {"data", std::move(data)}};
+    return envelope.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string reference_hit(const QueryInfo& q, const Hit& hit, const Snippet& title, const Snippet& body) {
+    nlohmann::json data = {
+        {"qid", q.qid}, {"rank", hit.rank}, {"docid", hit.docid}, {"id", hit.doc.id}, {"score", hit.score},
+        {"title", reference_snippet(title)},
+    };
+    if (!hit.doc.date.empty()) data["date"] = hit.doc.date;
+    if (!hit.doc.source.empty()) data["source"] = hit.doc.source;
+    if (!hit.doc.category.empty()) data["category"] = hit.doc.category;
+    if (!hit.doc.url.empty()) data["url"] = hit.doc.url;
+    data["snippet"] = reference_snippet(body);
+    return reference_line("hit", std::move(data));
+}
+
+} // namespace
+
+TEST_CASE("JSON Lines: the direct writer prints what nlohmann's dump() prints, byte for byte", "[printer][json]") {
+    // Strings that need escaping (quotes, backslashes, every control character, DEL), every
+    // UTF-8 length, ill-formed UTF-8 (overlong, surrogate, truncated, stray continuation bytes),
+    // and numbers of every shape.
+    std::string controls;
+    for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
+    const std::vector<std::string> strings = {
+        "",
+        "plain",
+        "قطر \"الكويت\" \\ / \x7f",
+        controls,
+        "a\xF0\x9F\x98\x80z \xE2\x80\xA6 \xC3\xA9",
+        "bad \xC0\xAF overlong",
+        "bad \xED\xA0\x80 surrogate",
+        "bad \xF4\x90\x80\x80 above U+10FFFF",
+        "truncated \xE2\x80",
+        "stray \x80\xBF continuation",
+        "\xFF\xFE",
+    };
+    const std::vector<double> numbers = {0.0, 1.5, 2.0, 12.5, 0.1, 1.0 / 3, 1e-7, 123456789.125, 1e21, 7.0e300, -4.25, 3.999999999999999};
+    std::ostringstream out;
+    auto printer = make_json_printer(out);
+    std::string expected;
+    std::size_t n = 0;
+    for (const std::string& s : strings) {
+        const QueryInfo q{s, s + "!", {}};
+        printer->begin(q);
+        expected += reference_line("begin", {{"qid", q.qid}, {"query", q.text}});
+        for (std::size_t variant = 0; variant < 4; ++variant) {
+            Hit hit;
+            hit.rank = ++n;
+            hit.docid = static_cast<Xapian::docid>(n * 7919);
+            hit.score = numbers[n % numbers.size()];
+            hit.doc.id = s;
+            // Optional fields: none, all, and two mixes.
+            if (variant == 1 || variant == 2) hit.doc.date = "2018-03-02" + s;
+            if (variant == 1 || variant == 3) hit.doc.source = s + "src";
+            if (variant == 1 || variant == 2) hit.doc.category = s;
+            if (variant == 1 || variant == 3) hit.doc.url = "https://example.org/" + s;
+            const Snippet title{s, variant == 0 ? std::vector<Highlight>{} : std::vector<Highlight>{{0, 1}}};
+            const Snippet body{s + s, variant < 2 ? std::vector<Highlight>{{1, 2}, {3, 40}} : std::vector<Highlight>{}};
+            printer->hit(q, hit, title, body);
+            expected += reference_hit(q, hit, title, body);
+        }
+        Results results;
+        results.estimated = static_cast<Xapian::doccount>(n);
+        const double ms = numbers[(n + 5) % numbers.size()];
+        printer->end(q, results, ms);
+        expected += reference_line("end", {{"qid", q.qid}, {"estimated", results.estimated}, {"hits", results.hits.size()}, {"elapsed_ms", ms}});
+        printer->error(q, "message " + s);
+        expected += reference_line("error", {{"qid", q.qid}, {"query", q.text}, {"message", "message " + s}});
+    }
+    const RunSummary summary{.queries = 11, .queries_with_hits = 10, .hits = n, .errors = 11, .elapsed_ms = 1234.5678};
+    printer->finish(summary);
+    expected += reference_line(
+        "summary",
+        {{"queries", summary.queries}, {"queries_with_hits", summary.queries_with_hits}, {"hits", summary.hits}, {"errors", summary.errors}, {"elapsed_ms", summary.elapsed_ms}}
+    );
+    // Line by line, so that a failure shows the line that differs.
+    std::istringstream got(out.str());
+    std::istringstream want(expected);
+    std::string a;
+    std::string b;
+    std::size_t lines = 0;
+    while (std::getline(want, b)) {
+        REQUIRE(std::getline(got, a));
+        CHECK(a == b);
+        ++lines;
+    }
+    CHECK_FALSE(std::getline(got, a));
+    CHECK(lines == strings.size() * 7 + 1);
+}

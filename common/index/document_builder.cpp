@@ -202,13 +202,18 @@ class StoredReader {
         }
     }
     // A JSON string, unescaped into `out`. The writer's strings are valid UTF-8 (it replaces
-    // anything else), so bytes are copied in runs between quotes and backslashes.
+    // anything else), so bytes are copied in runs between quotes and backslashes. The runs are
+    // found with two memchr scans (the next quote, kept until passed, then a backslash before
+    // it): find_first_of("\"\\") calls memchr once a byte, and was 4% of a search batch.
     bool string(std::string& out) {
         out.clear();
         if (!consume('"')) return false;
+        std::size_t quote = std::string_view::npos;
         for (;;) {
-            const std::size_t stop = s_.find_first_of("\"\\", i_);
-            if (stop == std::string_view::npos) return false;
+            if (quote == std::string_view::npos || quote < i_) quote = s_.find('"', i_);
+            if (quote == std::string_view::npos) return false;
+            const std::size_t backslash = s_.substr(0, quote).find('\\', i_);
+            const std::size_t stop = backslash == std::string_view::npos ? quote : backslash;
             out.append(s_.data() + i_, stop - i_);
             i_ = stop + 1;
             if (s_[stop] == '"') return true;

@@ -255,8 +255,10 @@ TopKResult maxscore_top_k(
     std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
+    // The docids come from the posting lists: valid, so get_document() need not look each one
+    // up to check that it exists (glass does so by reading its length: a B-tree lookup a hit).
     for (std::size_t r = first; r < heap.size(); ++r) {
-        out.docs.push_back(RankedDoc{heap[r].docid, heap[r].weight, db.get_document(heap[r].docid)});
+        out.docs.push_back(RankedDoc{heap[r].docid, heap[r].weight, db.get_document(heap[r].docid, Xapian::DOC_ASSUME_VALID)});
     }
     return out;
 }

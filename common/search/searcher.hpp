@@ -72,7 +72,7 @@ class Searcher {
     [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
 
   private:
-    [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms) const;
+    [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms);
 
     std::string path_;
     Xapian::Database db_;

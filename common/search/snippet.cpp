@@ -13,8 +13,14 @@ namespace {
 // A sentence starts after one of these (Latin and Arabic full stop, question and exclamation
 // marks, the Urdu full stop, and line breaks) in the gap before a token.
 bool ends_sentence(std::string_view gap) {
-    for (const std::string_view mark : {".", "!", "?", "\n", "\xD8\x9F" /* ؟ */, "\xDB\x94" /* ۔ */}) {
-        if (gap.find(mark) != std::string_view::npos) return true;
+    // One pass over the bytes (the gap is most often a single space).
+    for (std::size_t i = 0; i < gap.size(); ++i) {
+        const auto c = static_cast<unsigned char>(gap[i]);
+        if (c == '.' || c == '!' || c == '?' || c == '\n') return true;
+        if (i + 1 < gap.size()) {
+            const auto next = static_cast<unsigned char>(gap[i + 1]);
+            if ((c == 0xD8 && next == 0x9F) /* ؟ */ || (c == 0xDB && next == 0x94) /* ۔ */) return true;
+        }
     }
     return false;
 }
@@ -59,6 +65,21 @@ std::optional<std::uint64_t> raw_letter_mask(std::string_view s) {
     return m;
 }
 
+// Keeps the minimal sets of `sets`: drops duplicates and every set that holds another one.
+// "Some set of the list is a subset of the token's letters" keeps the same answer.
+void drop_redundant(std::vector<std::uint64_t>& sets) {
+    std::sort(sets.begin(), sets.end());
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    std::vector<std::uint64_t> kept;
+    for (const std::uint64_t s : sets) {
+        const bool holds_another = std::any_of(sets.begin(), sets.end(), [&](std::uint64_t other) {
+            return other != s && (other & ~s) == 0;
+        });
+        if (!holds_another) kept.push_back(s);
+    }
+    sets = std::move(kept);
+}
+
 } // namespace
 
 Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights)
@@ -93,6 +114,10 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
         }
         token_filters_.insert(token_filters_.end(), recall_filters_.begin(), recall_filters_.end());
     }
+    // Each filter list is asked "does the token have all letters of *some* set?" for every token
+    // of every hit: a set that holds another set of its list never decides, so it goes (a
+    // headline's stem and Snowball stem are often the same letters).
+    for (auto* filters : {&stem_filters_, &recall_filters_, &token_filters_}) drop_redundant(*filters);
 }
 
 int Snippeter::add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights) {
@@ -150,67 +175,21 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
                 continue;
             }
         }
-        exact_.clear();
-        normalize_append(span.view(text), exact_);
-        if (exact_.empty()) continue; // only marks: the analyzer drops it too
-        if (const auto ex = exact_keys_.find(exact_); ex != exact_keys_.end()) t.key = ex->second.id;
-        if (t.key < 0 && !stem_filters_.empty()) {
-            bool worth = !stem_within_exact_;
-            if (!worth) {
-                const std::uint64_t have = letter_mask(exact_);
-                for (const std::uint64_t need : stem_filters_) {
-                    if ((need & ~have) == 0) {
-                        worth = true;
-                        break;
-                    }
-                }
-            }
-            if (worth) {
-                const std::string stem = analyzer_.stem(exact_);
-                if (const auto it = stem_keys_.find(stem); it != stem_keys_.end()) {
-                    t.key = it->second.id;
-                } else {
-                    for (const auto& [p, key] : prefix_keys_) {
-                        if (exact_.starts_with(p) || stem.starts_with(p)) {
-                            t.key = key.id;
-                            break;
-                        }
-                    }
-                }
-            }
+        // What a token matches depends on its bytes alone: the words of a query's hits repeat
+        // (its own words first of all), so each distinct word is worked out once a query.
+        const std::string_view word = span.view(text);
+        auto known = memo_.find(word);
+        if (known == memo_.end()) {
+            if (memo_.size() >= kMemoEntries) memo_.clear();
+            known = memo_.emplace(std::string(word), match(word, special)).first;
         }
-        bool recall_worth = t.key < 0 && (!recall_keys_.empty() || !skeleton_keys_.empty());
-        if (recall_worth && !special) {
-            // An ordinary token can match only through its Snowball stem (skeletons and
-            // written-out alefs are for special tokens): worth it if it has a recall key's letters.
-            const std::uint64_t have = letter_mask(exact_);
-            recall_worth = std::any_of(recall_filters_.begin(), recall_filters_.end(), [&](std::uint64_t need) {
-                return (need & ~have) == 0;
-            });
-        }
-        if (recall_worth && !special) {
-            // An ordinary token: its Snowball stem, as the analyzer computes it.
-            if (const auto r = recall_keys_.find(analyzer_.recall_stem(exact_)); r != recall_keys_.end()) t.key = r->second;
-        } else if (recall_worth) {
-            // A special token needs the whole analysis (the skeleton and the written-out alef
-            // read the original spelling): only for tokens nothing cheaper matched.
-            one_.clear();
-            analyzer_.analyze(span.view(text), one_);
-            if (one_.size() == 1) {
-                const AnalyzedToken& a = one_.front();
-                if (const auto it = stem_keys_.find(a.alef_stem); !a.alef_stem.empty() && it != stem_keys_.end()) {
-                    t.key = it->second.id;
-                } else if (const auto r = recall_keys_.find(a.recall_stem); !a.recall_stem.empty() && r != recall_keys_.end()) {
-                    t.key = r->second;
-                } else if (const auto k = skeleton_keys_.find(a.skeleton); !a.skeleton.empty() && k != skeleton_keys_.end()) {
-                    t.key = k->second;
-                }
-            }
-        }
+        const Match& m = known->second;
+        if (m.dropped) continue; // only marks: the analyzer drops it too
+        t.key = m.key;
         out.push_back(t);
         if (keep_exacts) {
             if (exacts_.size() <= kept) exacts_.emplace_back();
-            exacts_[kept].assign(exact_); // reuses the string's storage from earlier calls
+            exacts_[kept].assign(m.exact); // reuses the string's storage from earlier calls
         }
         ++kept;
     }
@@ -231,6 +210,70 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
             i += phrase.size() - 1;
         }
     }
+}
+
+// What the token `word` matches (its key, or -1), and its normalized form. `special`: it has a
+// character outside plain Arabic letters and ASCII.
+Snippeter::Match Snippeter::match(std::string_view word, bool special) const {
+    exact_.clear();
+    normalize_append(word, exact_);
+    if (exact_.empty()) return Match{-1, true, {}};
+    int key = -1;
+    if (const auto ex = exact_keys_.find(exact_); ex != exact_keys_.end()) key = ex->second.id;
+    if (key < 0 && !stem_filters_.empty()) {
+        bool worth = !stem_within_exact_;
+        if (!worth) {
+            const std::uint64_t have = letter_mask(exact_);
+            for (const std::uint64_t need : stem_filters_) {
+                if ((need & ~have) == 0) {
+                    worth = true;
+                    break;
+                }
+            }
+        }
+        if (worth) {
+            const std::string stem = analyzer_.stem(exact_);
+            if (const auto it = stem_keys_.find(stem); it != stem_keys_.end()) {
+                key = it->second.id;
+            } else {
+                for (const auto& [p, prefix] : prefix_keys_) {
+                    if (exact_.starts_with(p) || stem.starts_with(p)) {
+                        key = prefix.id;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    bool recall_worth = key < 0 && (!recall_keys_.empty() || !skeleton_keys_.empty());
+    if (recall_worth && !special) {
+        // An ordinary token can match only through its Snowball stem (skeletons and
+        // written-out alefs are for special tokens): worth it if it has a recall key's letters.
+        const std::uint64_t have = letter_mask(exact_);
+        recall_worth = std::any_of(recall_filters_.begin(), recall_filters_.end(), [&](std::uint64_t need) {
+            return (need & ~have) == 0;
+        });
+    }
+    if (recall_worth && !special) {
+        // An ordinary token: its Snowball stem, as the analyzer computes it.
+        if (const auto r = recall_keys_.find(analyzer_.recall_stem(exact_)); r != recall_keys_.end()) key = r->second;
+    } else if (recall_worth) {
+        // A special token needs the whole analysis (the skeleton and the written-out alef
+        // read the original spelling): only for tokens nothing cheaper matched.
+        one_.clear();
+        analyzer_.analyze(word, one_);
+        if (one_.size() == 1) {
+            const AnalyzedToken& a = one_.front();
+            if (const auto it = stem_keys_.find(a.alef_stem); !a.alef_stem.empty() && it != stem_keys_.end()) {
+                key = it->second.id;
+            } else if (const auto r = recall_keys_.find(a.recall_stem); !a.recall_stem.empty() && r != recall_keys_.end()) {
+                key = r->second;
+            } else if (const auto k = skeleton_keys_.find(a.skeleton); !a.skeleton.empty() && k != skeleton_keys_.end()) {
+                key = k->second;
+            }
+        }
+    }
+    return Match{key, false, phrases_.empty() ? std::string() : exact_}; // the form: for phrases
 }
 
 Snippet Snippeter::render(

@@ -11,6 +11,7 @@
 #include "common/search/query_parser.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -59,7 +60,18 @@ class Snippeter {
         int id = -1;
         std::uint64_t letters = 0;
     };
+    /// What a token matches, worked out once a query per distinct word (see analyze()).
+    struct Match {
+        int key = -1;       ///< as Tok::key
+        bool dropped = false; ///< only marks: no token at all (the analyzer drops it)
+        std::string exact;  ///< its normalized form, kept only when the query has phrases
+    };
+    struct WordHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
     void analyze(std::string_view text, std::vector<Tok>& out) const;
+    [[nodiscard]] Match match(std::string_view word, bool special) const;
     int add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights);
     Snippet render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end) const;
 
@@ -86,6 +98,9 @@ class Snippeter {
     mutable std::vector<Token> spans_;
     mutable std::string exact_;
     mutable std::vector<std::string> exacts_;
+    /// Original word → what it matches, for the words that pass the letter filters.
+    mutable std::unordered_map<std::string, Match, WordHash, std::equal_to<>> memo_;
+    static constexpr std::size_t kMemoEntries = 1 << 14;
 };
 
 } // namespace fahras
