@@ -55,7 +55,8 @@ std::size_t count_chars(std::string_view s) {
 // is exactly OR(SCALE_WEIGHT(factor, term)…) over them.
 Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& analyzer, std::vector<WeightedTerm>& terms) {
     const auto& synonyms = analyzer.synonyms(t.stem);
-    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty())) {
+    const std::vector<std::string> persons = title ? std::vector<std::string>{} : analyzer.person_variants(t.exact);
+    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty() && persons.empty())) {
         terms.push_back({prefixed(title ? prefix::title_stem : prefix::stem, t.stem), 1.0});
         return Xapian::Query(terms.back().term);
     }
@@ -70,6 +71,7 @@ Xapian::Query ranked_word(const AnalyzedToken& t, bool title, const Analyzer& an
     };
     for (const auto& synonym : synonyms) add_scaled(prefix::stem, synonym, kSynonymWeight);
     add_scaled(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
+    for (const auto& person : persons) add_scaled(prefix::stem, person, kRecallStemWeight);
     add_scaled(prefix::skeleton, t.skeleton, kSkeletonWeight);
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
@@ -358,6 +360,7 @@ class Parser {
                 (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
                 if (!f.title) {
                     for (const auto& synonym : analyzer_.synonyms(t.stem)) highlight_.stems.insert(synonym);
+                    for (auto& person : analyzer_.person_variants(t.exact)) highlight_.stems.insert(std::move(person));
                     if (!t.recall_stem.empty()) highlight_.recall_stems.emplace(t.recall_stem, t.stem);
                     if (!t.skeleton.empty()) highlight_.skeletons.emplace(t.skeleton, t.stem);
                 }
