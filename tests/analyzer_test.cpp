@@ -98,9 +98,9 @@ TEST_CASE("analyzer: diacritized, hamza and plain spellings give the same terms"
 TEST_CASE("analyzer settings round-trip through database metadata", "[analyzer]") {
     AnalyzerConfig config;
     config.stemmer = StemmerKind::Snowball;
-    CHECK(config.to_metadata() == "v3;stemmer=snowball;stopwords=none");
+    CHECK(config.to_metadata() == "v4;stemmer=snowball;stopwords=none");
     config.stopwords = true;
-    CHECK(config.to_metadata() == "v3;stemmer=snowball;stopwords=default");
+    CHECK(config.to_metadata() == "v4;stemmer=snowball;stopwords=default");
     CHECK(AnalyzerConfig::from_metadata(config.to_metadata()) == config);
     CHECK_THROWS(AnalyzerConfig::from_metadata("stemmer=light10"));
     CHECK_THROWS(AnalyzerConfig::from_metadata("v1;stemmer=porter"));

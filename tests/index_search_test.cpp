@@ -100,7 +100,7 @@ TEST_CASE("the database describes itself: schema and analyzer in metadata", "[in
     (void)index_mini(dir / "db", messages);
     Xapian::Database db(dir / "db");
     CHECK(db.get_metadata(std::string(metadata::schema_version)) == std::to_string(kSchemaVersion));
-    CHECK(db.get_metadata(std::string(metadata::analyzer)) == "v3;stemmer=light10+snowball;stopwords=none");
+    CHECK(db.get_metadata(std::string(metadata::analyzer)) == "v4;stemmer=light10+snowball;stopwords=none");
     // Terms follow the schema: exact with positions, Z stems, XZ Snowball stems, S title, Q id.
     CHECK(db.term_exists("اتفاقيه"));
     CHECK(db.term_exists("Zاتفاق"));

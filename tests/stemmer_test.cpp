@@ -43,12 +43,54 @@ TEST_CASE("light10: one row per prefix and suffix, and each length guard", "[ste
         {"الف", "الف"},         // guard: other prefixes need 2 letters left
         {"بان", "بان"},         // guard: a suffix needs 2 letters left
         {"يه", "يه"},           // guard: a suffix alone is not removed
+        {"مكان", "مكان"},       // guard: a suffix leaves 3 letters (light10's 2 gave مك)
+        {"سكان", "سكان"},       // guard: not سك
+        {"نبي", "نبي"},         // guard: not نب
+        {"مكانه", "مكان"},      // so that مكان and مكانه meet
+        {"مقالاته", "مقال"},    // the pronoun first, then ات (light10 left مقالات)
+        {"سياراتها", "سيار"},   // ها, then ات
+        {"عاصمتها", "عاصم"},    // ة written ت under a pronoun: as عاصمه
+        {"مساحته", "مساح"},     // the same with ه
+        {"نقلته", "نقل"},       // the perfect's ت under a pronoun
+        {"العربيه", "عرب"},     // ه (ة), then the nisba ي
+        {"بيته", "بيت"},        // guard: ت stays when it would leave 2 letters
         {"الله", "الله"},       // exception: not ال + له
         {"لله", "الله"},        // exception: لِ + الله, not لل + ه
         {"والله", "الله"},      // exception, with a clitic
     }));
     CAPTURE(word);
     CHECK(stemmer.stem(word) == stem);
+}
+
+TEST_CASE("analyzer: function words are their own stem", "[stemmer][analyzer]") {
+    const Analyzer analyzer; // stop words kept in queries, and still not stemmed
+    auto [word, stem] = GENERATE(table<std::string, std::string>({
+        {"متى", "متي"},   // light10 alone: مت, a stem that real words share
+        {"ماذا", "ماذا"}, // not ماذ
+        {"إلى", "الي"},   // not ال
+        {"على", "علي"},   // not عل
+        {"ال", "ال"},     // an article typed apart from its noun
+        {"الكتب", "كتب"}, // content words are stemmed as before
+    }));
+    CAPTURE(word);
+    std::vector<AnalyzedToken> out;
+    analyzer.analyze(word, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].stem == stem);
+    CHECK(analyzer.stem(out[0].exact) == stem);
+    CHECK(out[0].stop == false); // the list drops nothing unless --stopwords default
+}
+
+TEST_CASE("analyzer: person variants of an imperfect verb", "[stemmer][analyzer]") {
+    const Analyzer analyzer;
+    using V = std::vector<std::string>;
+    CHECK(analyzer.person_variants("يتزوج") == V{"تتزوج", "نتزوج", "تزوج"});
+    CHECK(analyzer.person_variants("تستخدم") == V{"يستخدم", "نستخدم", "ستخدم"});
+    CHECK(analyzer.person_variants("تقع").empty());    // three letters: the rest would have two
+    CHECK(analyzer.person_variants("الكتاب").empty()); // no person prefix
+    CHECK(analyzer.person_variants("متي").empty());    // a function word
+    // توفي: يوفي and نوفي, but not وفي ("and in"), a function word.
+    CHECK(analyzer.person_variants("توفي") == V{"يوف", "نوف"});
 }
 
 TEST_CASE("snowball and none stemmers", "[stemmer]") {

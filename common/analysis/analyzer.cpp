@@ -4,6 +4,7 @@
 #include "common/analysis/tokenizer.hpp"
 #include "common/util/error.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace fahras {
@@ -106,7 +107,8 @@ std::uint32_t Analyzer::analyze(
         analyzed.token = token;
         normalize_append(token.view(text), analyzed.exact);
         if (analyzed.exact.empty()) continue; // only marks: nothing to index
-        analyzed.stop = is_stop(analyzed.exact);
+        const bool function_word = stopwords_.contains(analyzed.exact);
+        analyzed.stop = config_.stopwords && function_word;
         const std::string_view original = token.view(text);
         // Quranic superscript alef: also stem the spelling that writes it out (it reads the
         // original; rare outside the Quran).
@@ -127,6 +129,13 @@ std::uint32_t Analyzer::analyze(
             uthmani_normalize_append(original, skeleton);
             analyzed.skeleton = light_.strip_prefix(skeleton);
             drop_inner_alefs(analyzed.skeleton, 0);
+        }
+        if (function_word) {
+            // Function words are not stemmed (see stem()).
+            analyzed.stem = analyzed.exact;
+            if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
+            out.push_back(std::move(analyzed));
+            continue;
         }
         if (use_cache) {
             if (const auto hit = cache_.find(analyzed.exact); hit != cache_.end()) {
@@ -151,10 +160,13 @@ std::uint32_t Analyzer::analyze(
 
 std::string Analyzer::normalize(std::string_view word) const { return fahras::normalize(word); }
 
-std::string Analyzer::stem(std::string_view normalized) const { return stemmer_->stem(normalized); }
+std::string Analyzer::stem(std::string_view normalized) const {
+    if (stopwords_.contains(normalized)) return std::string(normalized);
+    return stemmer_->stem(normalized);
+}
 
 std::string Analyzer::recall_stem(std::string_view normalized) const {
-    if (!recall_stemmer_) return {};
+    if (!recall_stemmer_ || stopwords_.contains(normalized)) return {};
     // The snippeter asks for the words of every hit: the stem cache analyze() fills serves.
     const std::string key(normalized);
     if (const auto hit = cache_.find(key); hit != cache_.end()) return hit->second.recall_stem;
@@ -162,6 +174,32 @@ std::string Analyzer::recall_stem(std::string_view normalized) const {
     if (cache_.size() >= kStemCacheEntries) cache_.clear();
     cache_.emplace(key, Stems{stemmer_->stem(normalized), recall});
     return recall;
+}
+
+std::vector<std::string> Analyzer::person_variants(std::string_view normalized) const {
+    static constexpr std::string_view kPersonPrefixes[] = {"ي", "ت", "ن"};
+    std::vector<std::string> out;
+    if (stopwords_.contains(normalized)) return out;
+    std::size_t letters = 0;
+    for (const char c : normalized) letters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    if (letters < 4) return out; // the rest must keep three letters
+    std::string_view own;
+    for (const std::string_view p : kPersonPrefixes) {
+        if (normalized.starts_with(p)) own = p;
+    }
+    if (own.empty()) return out;
+    const std::string_view rest = normalized.substr(own.size());
+    const std::string own_stem = stem(normalized);
+    auto add = [&](const std::string& form) {
+        if (stopwords_.contains(form)) return; // توفي → وفي is "and in", not a verb
+        std::string s = stem(form);
+        if (s != own_stem && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+    };
+    for (const std::string_view p : kPersonPrefixes) {
+        if (p != own) add(std::string(p) + std::string(rest));
+    }
+    add(std::string(rest));
+    return out;
 }
 
 std::string Analyzer::uncached_recall_stem(std::string_view normalized) const {

@@ -30,11 +30,16 @@ constexpr std::array<Affix, 7> kPrefixes = {{
     {"وال", 3}, {"بال", 3}, {"كال", 3}, {"فال", 3}, {"ال", 2}, {"لل", 2}, {"و", 1},
 }};
 
-// light10 suffixes, in the order they are tried; each is removed at most once. ة and ية are
-// already ه and يه after normalization, so they are not listed twice.
-constexpr std::array<Affix, 8> kSuffixes = {{
-    {"ها", 2}, {"ان", 2}, {"ات", 2}, {"ون", 2}, {"ين", 2}, {"يه", 2}, {"ه", 1}, {"ي", 1},
+// light10 suffixes other than the pronoun ه/ها (ة and ية are already ه and يه after
+// normalization), in the order they are tried; each is removed at most once.
+constexpr std::array<Affix, 5> kSuffixes = {{
+    {"ان", 2}, {"ات", 2}, {"ون", 2}, {"ين", 2}, {"ي", 1},
 }};
+
+// A suffix is removed only when at least this many letters are left. light10 allows 2, which
+// cuts real words to two-letter stems that collide (مكان → مك while مكانه → مكان, سكان → سك,
+// اله → ال, نبي → نب); Arabic stems have at least three root letters.
+constexpr std::size_t kMinStemLetters = 3;
 
 // The name of God with its clitics. light10's rules would cut الله to له (ال + له, Lucene's
 // ArabicStemmer does) and لله to لل (ه taken as a suffix), so الله and لله would never meet:
@@ -71,13 +76,21 @@ std::string LightStemmer::stem(std::string_view normalized) const {
 
     remove_prefix(word);
     std::size_t letters = letter_count(word);
-    for (const Affix& suffix : kSuffixes) {
-        // Every suffix needs at least 2 letters left: the stem of كتابها is كتاب, but
-        // يه (he) and ان (that) are left alone.
-        if (letters < suffix.letters + 2 || !word.ends_with(suffix.bytes)) continue;
-        word.remove_suffix(suffix.bytes.size());
-        letters -= suffix.letters;
+    auto cut = [&](std::string_view suffix, std::size_t suffix_letters) {
+        if (letters < suffix_letters + kMinStemLetters || !word.ends_with(suffix)) return false;
+        word.remove_suffix(suffix.size());
+        letters -= suffix_letters;
+        return true;
+    };
+    // The attached pronoun comes last in a word (stem, then number or ة, then pronoun), so it is
+    // removed first: light10 tries ات before ه and leaves مقالاته at مقالات. ه is also ة.
+    if (cut("ها", 2) || cut("ه", 1)) {
+        // Under a pronoun, ة is written ت (عاصمتها, مساحته) and the perfect's ت stays (نقلته):
+        // the plural ات, that ت, or the nisba ي (عربيه) goes too.
+        if (!cut("ات", 2) && !cut("ت", 1)) cut("ي", 1);
+        return std::string(word);
     }
+    for (const Affix& suffix : kSuffixes) cut(suffix.bytes, suffix.letters);
     return std::string(word);
 }
 

@@ -2,7 +2,9 @@
 /// normalizer.hpp): normalizing first is what makes المدرسة and المدرسه stem alike.
 ///
 ///  - light10 (default): our light stemmer of the light10 class (Larkey et al.), prefixes
-///    ال وال بال كال فال لل و and suffixes ها ان ات ون ين يه يه ه ي (ة is already ه).
+///    ال وال بال كال فال لل و and suffixes ها ان ات ون ين يه ه ي (ة is already ه), with two
+///    changes: the pronoun ها/ه goes first, then ات, ت (ة under a pronoun) or ي (مقالاته →
+///    مقال, عاصمتها → عاصم), and a suffix must leave three letters (مكان stays مكان).
 ///  - snowball: Xapian's Snowball "arabic" stemmer.
 ///  - none: the normalized form is the stem.
 ///  - light10+snowball: light10 stems (precision) plus a second, recall-only stream of Snowball

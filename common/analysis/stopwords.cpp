@@ -25,6 +25,9 @@ constexpr std::string_view kArabicStopWords[] = {
     // Question words and their run-together spellings (ماهي for ما هي), common in typed queries.
     "كم", "بكم", "لمن", "ممن", "بماذا", "لماذا", "ماهي", "ماهو", "ماهى", "مالذي", "أيّ",
     "هى", "أى",
+    // The article written apart from its noun (typed queries: "ال كتاب"); with it in the list a
+    // stray ال stays ال and matches no content word.
+    "ال",
 };
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <istream>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <unordered_set>
 
 namespace fahras {
@@ -24,12 +25,18 @@ class StopWords {
 
     void add(std::string_view word);
     [[nodiscard]] bool contains(std::string_view normalized) const {
-        return words_.find(std::string(normalized)) != words_.end();
+        return words_.find(normalized) != words_.end();
     }
     [[nodiscard]] std::size_t size() const noexcept { return words_.size(); }
 
   private:
-    std::unordered_set<std::string> words_;
+    // Transparent hash: contains() runs for every token and looks up a string_view without
+    // building a std::string.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_set<std::string, Hash, std::equal_to<>> words_;
 };
 
 } // namespace fahras

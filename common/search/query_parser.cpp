@@ -65,7 +65,8 @@ Xapian::Query ranked_word(
     std::vector<WeightedTerm>& terms
 ) {
     const auto& synonyms = analyzer.synonyms(t.stem);
-    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty() && variants.empty())) {
+    const std::vector<std::string> persons = title ? std::vector<std::string>{} : analyzer.person_variants(t.exact);
+    if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty() && persons.empty() && variants.empty())) {
         terms.push_back({prefixed(title ? prefix::title_stem : prefix::stem, t.stem), 1.0});
         return Xapian::Query(terms.back().term);
     }
@@ -81,6 +82,7 @@ Xapian::Query ranked_word(
     for (const auto& synonym : synonyms) add_scaled(prefix::stem, synonym, kSynonymWeight);
     for (const auto& variant : variants) add_scaled(prefix::stem, variant, kVariantWeight);
     add_scaled(prefix::recall_stem, t.recall_stem, kRecallStemWeight);
+    for (const auto& person : persons) add_scaled(prefix::stem, person, kRecallStemWeight);
     add_scaled(prefix::skeleton, t.skeleton, kSkeletonWeight);
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
@@ -371,6 +373,7 @@ class Parser {
                 if (!f.title) {
                     for (const auto& synonym : analyzer_.synonyms(t.stem)) highlight_.stems.insert(synonym);
                     highlight_.stems.insert(variants.begin(), variants.end());
+                    for (auto& person : analyzer_.person_variants(t.exact)) highlight_.stems.insert(std::move(person));
                     if (!t.recall_stem.empty()) highlight_.recall_stems.emplace(t.recall_stem, t.stem);
                     if (!t.skeleton.empty()) highlight_.skeletons.emplace(t.skeleton, t.stem);
                 }
