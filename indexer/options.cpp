@@ -50,6 +50,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     RawOptions raw;
     bool quiet = false;
     bool compact = false;
+    bool direct = false;
     bool sync_commits = false;
     bool progress = false;
     bool no_progress = false;
@@ -71,6 +72,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit a shard every N of its term postings (default 400000)")
         ("sync-commits", po::bool_switch(&sync_commits), "fsync every commit, not only the last (slower)")
         ("max-body-bytes", po::value(&raw.max_body_bytes)->value_name("N"), "cut longer bodies, with a warning (default 16 MiB)")
+        ("direct", po::bool_switch(&direct), "write a new database in place, commit by commit, instead of from parts merged at the end (slower)")
         ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search); shards are merged into one database")
         ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
         ("no-progress", po::bool_switch(&no_progress), "never show progress")
@@ -106,6 +108,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     if (raw.batch == 0) throw UsageError("--batch must be positive");
     c.batch_docs = raw.batch;
     c.compact = compact;
+    c.direct = direct;
     if (progress && no_progress) throw UsageError("--progress and --no-progress contradict each other");
     c.progress = progress || (!no_progress && !quiet && ::isatty(STDERR_FILENO) != 0);
     out.quiet = quiet;

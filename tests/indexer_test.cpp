@@ -4,6 +4,7 @@
 
 #include "common/index/document_builder.hpp"
 #include "common/index/indexer.hpp"
+#include "common/index/parts.hpp"
 #include "common/index/schema.hpp"
 #include "common/index/shards.hpp"
 #include "common/search/query_parser.hpp"
@@ -282,17 +283,16 @@ TEST_CASE("kill -9 leaves the last commit, and the same command again ends compl
     CHECK(std::to_string(ids) == expected);
     CHECK(unique);
     CHECK(std::filesystem::exists(dir / "db/" + std::string(kStubFile)) == (shards != "1"));
+    CHECK_FALSE(std::filesystem::exists(dir / "db.parts")); // the build's parts are gone
 }
 
 TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][child]") {
     test::TempDir dir;
     const std::string input = dir / "big.jsonl";
     (void)generated_corpus(input, 400);
-    test::Child child(
-        {FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--shards", "2", "--commit-every", "100", "--commit-postings", "0", input},
-        dir / "out",
-        dir / "err"
-    );
+    const std::vector<std::string> command = {
+        FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--shards", "2", "--commit-every", "100", "--commit-postings", "0", input};
+    test::Child child(command, dir / "out", dir / "err");
     REQUIRE(child.started());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (child.running() && std::chrono::steady_clock::now() < deadline && doc_count_now(dir / "db") < 200) {
@@ -312,8 +312,17 @@ TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][ch
     CHECK(std::to_string(db.get_doccount()) == count);
     CHECK(db.get_doccount() >= 200);
     CHECK(db.get_doccount() < 3600);
-    // Both shards committed all they had been given, and no id is there twice.
+    // Both writers committed all they had been given, and no id is there twice.
     CHECK(id_terms(db) == std::pair<std::size_t, bool>{db.get_doccount(), true});
+    // A new database stopped before its end stays a build folder (its parts, searchable as
+    // one); the same command again finishes it: all documents once, in the final layout.
+    CHECK(std::filesystem::exists(parts_folder(dir / "db") + "/" + std::string(kBuildMarker)));
+    std::string again;
+    CHECK(test::run(command, dir.path().string(), again) == 0);
+    Xapian::Database done(dir / "db");
+    CHECK(done.get_doccount() == 3600);
+    CHECK(id_terms(done) == std::pair<std::size_t, bool>{3600, true});
+    CHECK_FALSE(std::filesystem::exists(parts_folder(dir / "db")));
     for (const char* shard : {"shard0", "shard1"}) {
         INFO(shard);
         CHECK(Xapian::Database(dir / "db/" + shard).get_doccount() > 0);
@@ -336,7 +345,9 @@ TEST_CASE("progress: one updating line when asked, none on a pipe by default", "
 TEST_CASE("compaction leaves a smaller database with the same documents", "[index]") {
     test::TempDir dir;
     IndexConfig plain;
+    plain.direct = true; // written in place: not compacted (a parts build is, when merged)
     IndexConfig compact;
+    compact.direct = true;
     compact.compact = true;
     (void)index_paths(dir / "a", {test::data_path("news-60.jsonl.xz")}, plain);
     (void)index_paths(dir / "b", {test::data_path("news-60.jsonl.xz")}, compact);
