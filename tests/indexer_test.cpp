@@ -2,6 +2,7 @@
 // and values, and — with the real fahras-index binary in a child process — kill -9 and re-run,
 // Ctrl-C, and the progress line.
 
+#include "common/analysis/analyzer.hpp"
 #include "common/index/document_builder.hpp"
 #include "common/index/indexer.hpp"
 #include "common/index/parts.hpp"
@@ -503,4 +504,81 @@ TEST_CASE("shards: the id hash is stable (it decides where a re-run looks)", "[i
     CHECK(shard_of("Qant-SK-internationalNews-3207-20180911", 1) == 0);
     CHECK(shard_of("", 7) == 14695981039346656037ull % 7);
     CHECK(shard_of("a", 1000) == 0xaf63dc4c8601ec8cull % 1000);
+}
+
+TEST_CASE("parts build: a repeated id in an earlier part is replaced, many parts merge into one database", "[index][parts]") {
+    test::TempDir dir;
+    const std::string input = dir / "rep.jsonl";
+    {
+        std::ofstream out(input);
+        // 40 documents, one part each (commit every document): tiers get merged (16 parts a
+        // tier), and d3 comes back at the end with another title.
+        for (int i = 0; i < 40; ++i) out << "{\"id\":\"d" << i << "\",\"title\":\"عنوان " << i << "\",\"body\":\"نص الخبر\"}\n";
+        out << "{\"id\":\"d3\",\"title\":\"عنوان جديد\",\"body\":\"نص الخبر\"}\n";
+    }
+    IndexConfig config;
+    config.shards = 1;
+    config.writer.commit_every = 1;
+    const Run run = index_paths(dir / "db", {input}, config);
+    INFO(run.messages);
+    CHECK(run.report.duplicates == 1);
+    CHECK(run.report.doc_count == 40);
+    Xapian::Database db(dir / "db");
+    CHECK(db.get_doccount() == 40);
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{40, true});
+    CHECK(stored(db, "d3").title == "عنوان جديد");
+    CHECK(read_stub(dir / "db").empty()); // one ordinary database
+    CHECK_FALSE(std::filesystem::exists(parts_folder(dir / "db")));
+}
+
+TEST_CASE("parts build: resuming an unfinished build skips what is there and replaces what changed", "[index][parts]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    const AnalyzerConfig analyzer_config;
+    {
+        // An unfinished build, as a killed run leaves it: two committed parts (a b, then c).
+        const PartsBuild build = start_parts_build(db, 1, 1);
+        PartsRegistry registry(build);
+        IndexWriterOptions options;
+        options.commit_every = 2;
+        PartsWriter writer(registry, build, 0, analyzer_config, options);
+        const Analyzer analyzer(analyzer_config);
+        DocumentBuilder builder(analyzer);
+        for (const char* id : {"a", "b", "c"}) {
+            Document doc;
+            doc.id = id;
+            doc.title = std::string("قديم ") + id;
+            doc.body = "نص";
+            CHECK(writer.add(DocumentBuilder::id_term(doc.id), builder.build(doc)) == ShardWriter::Added::New);
+        }
+        writer.close();
+    }
+    REQUIRE(Xapian::Database(db).get_doccount() == 3); // searchable as it is
+    // The run again, with b changed and d new.
+    const std::string input = dir / "v2.jsonl";
+    write_file(
+        input,
+        "{\"id\":\"a\",\"title\":\"قديم a\",\"body\":\"نص\"}\n"
+        "{\"id\":\"b\",\"title\":\"جديد b\",\"body\":\"نص\"}\n"
+        "{\"id\":\"c\",\"title\":\"قديم c\",\"body\":\"نص\"}\n"
+        "{\"id\":\"d\",\"title\":\"جديد d\",\"body\":\"نص\"}\n"
+    );
+    IndexConfig config;
+    config.shards = 0; // whatever the build has
+    const Run run = index_paths(db, {input}, config);
+    INFO(run.messages);
+    CHECK(run.report.replaced == 3);
+    CHECK(run.report.doc_count == 4);
+    Xapian::Database done(db);
+    CHECK(done.get_doccount() == 4);
+    CHECK(id_terms(done) == std::pair<std::size_t, bool>{4, true});
+    CHECK(stored(done, "b").title == "جديد b");
+    CHECK(stored(done, "a").title == "قديم a");
+    // The old b is gone from its part, not only shadowed.
+    std::size_t old_b = 0;
+    for (auto it = done.postlist_begin(""); it != done.postlist_end(""); ++it) {
+        old_b += done.get_document(*it).get_data().find("قديم b") != std::string::npos ? 1 : 0;
+    }
+    CHECK(old_b == 0);
+    CHECK_FALSE(std::filesystem::exists(parts_folder(db)));
 }
