@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -581,4 +582,15 @@ TEST_CASE("parts build: resuming an unfinished build skips what is there and rep
     }
     CHECK(old_b == 0);
     CHECK_FALSE(std::filesystem::exists(parts_folder(db)));
+}
+
+TEST_CASE("parts build: a second fahras-index on a running build is refused as locked", "[index][parts]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    std::optional<PartsBuild> running = start_parts_build(db, 1, 1);
+    CHECK_THROWS_WITH(index_paths(db, {test::data_path("mini.jsonl")}), Catch::Contains("database is locked"));
+    running.reset(); // the first one ends (as if killed): its lock goes with it
+    const Run run = index_paths(db, {test::data_path("mini.jsonl")});
+    CHECK(run.report.doc_count == Xapian::Database(db).get_doccount());
+    CHECK(run.report.doc_count > 0);
 }

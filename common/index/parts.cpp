@@ -72,17 +72,18 @@ void write_file_atomically(const fs::path& path, const std::string& text) {
     }
 }
 
-/// Takes the build's lock (flock on the marker file), held until the process ends: a second
-/// fahras-index on the same build gets the same message as on a locked database.
-void lock_build(const std::string& db) {
+/// Takes the build's lock (flock on the marker file, which is never rewritten once there): a
+/// second fahras-index on the same build gets the same message as on a locked database. The
+/// lock is held as long as the returned handle (copies of the PartsBuild) lives.
+std::shared_ptr<const void> lock_build(const std::string& db) {
     const fs::path marker = fs::path(parts_folder(db)) / kBuildMarker;
-    const int fd = ::open(marker.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(marker.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error(db + ": cannot open database for writing: " + std::strerror(errno));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd);
         throw Error(db + ": database is locked: another fahras-index is writing to it");
     }
-    // The descriptor stays open (and the lock held) for the life of the process.
+    return std::shared_ptr<const void>(nullptr, [fd](const void*) { ::close(fd); });
 }
 
 /// The stub line naming a part, relative to DB (the stub's folder).
@@ -106,7 +107,7 @@ std::optional<PartsBuild> find_parts_build(const std::string& db, unsigned reque
         fs::remove_all(parts_folder(db), ec); // a build that never got going
         return std::nullopt;
     }
-    lock_build(db);
+    std::shared_ptr<const void> lock = lock_build(db);
     // DB is a build while its stub lists parts; any other database there means the build was
     // finished and only the cleanup was cut short.
     std::string first;
@@ -124,6 +125,7 @@ std::optional<PartsBuild> find_parts_build(const std::string& db, unsigned reque
     PartsBuild build;
     build.db = db;
     build.resumed = true;
+    build.lock = std::move(lock);
     std::string key;
     unsigned value = 0;
     bool writers = false;
@@ -150,13 +152,13 @@ PartsBuild start_parts_build(const std::string& db, unsigned writers, unsigned s
     fs::create_directories(db, ec);
     if (!ec) fs::create_directories(parts_folder(db), ec);
     if (ec) throw Error(db + ": cannot create the database folder: " + ec.message());
-    lock_build(db);
-    PartsBuild build{db, std::max(1u, writers), std::max(1u, shards), false};
+    PartsBuild build{db, std::max(1u, writers), std::max(1u, shards), false, nullptr};
     if (build.shards > 1) build.writers = build.shards; // each final shard is one writer's parts
     write_file_atomically(
         fs::path(parts_folder(db)) / kBuildMarker,
         "writers " + std::to_string(build.writers) + "\nshards " + std::to_string(build.shards) + "\n"
     );
+    build.lock = lock_build(db);
     return build;
 }
 

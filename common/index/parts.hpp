@@ -47,6 +47,7 @@ struct PartsBuild {
     unsigned writers = 1; ///< parallel writers; a document goes to writer shard_of(id, writers)
     unsigned shards = 1;  ///< shards of the final database (1: one ordinary database)
     bool resumed = false; ///< the build folder was there before this run
+    std::shared_ptr<const void> lock; ///< the flock on the marker, released with the last copy
 };
 
 /// The parts build at `db` to resume, or nullopt when `db` is not an unfinished parts build.
