@@ -50,6 +50,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     RawOptions raw;
     bool quiet = false;
     bool compact = false;
+    bool direct = false;
     bool sync_commits = false;
     bool progress = false;
     bool no_progress = false;
@@ -67,10 +68,11 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
         ("threads,j", po::value(&raw.threads)->value_name("N"), "analysis threads (default: one per core)")
         ("shards", po::value(&raw.shards)->value_name("S"), "shards of a new database, written in parallel and searched as one (default: one per core, at most 4; an existing database keeps its own)")
         ("batch", po::value(&raw.batch)->value_name("N"), "documents per worker batch (default 64)")
-        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit a shard every N of its documents (default 1000; 0 = no limit)")
-        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit a shard every N of its term postings (default 400000)")
+        ("commit-every", po::value(&raw.commit_every)->value_name("N"), "commit a writer every N of its documents (default 250; 0 = no limit)")
+        ("commit-postings", po::value(&raw.commit_postings)->value_name("N"), "commit a writer every N of its term postings (default 200000)")
         ("sync-commits", po::bool_switch(&sync_commits), "fsync every commit, not only the last (slower)")
         ("max-body-bytes", po::value(&raw.max_body_bytes)->value_name("N"), "cut longer bodies, with a warning (default 16 MiB)")
+        ("direct", po::bool_switch(&direct), "write a new database in place, commit by commit, instead of from parts merged at the end (slower)")
         ("compact", po::bool_switch(&compact), "compact the database at the end (smaller, faster to search); shards are merged into one database")
         ("progress", po::bool_switch(&progress), "show progress even when stderr is not a terminal")
         ("no-progress", po::bool_switch(&no_progress), "never show progress")
@@ -106,6 +108,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
     if (raw.batch == 0) throw UsageError("--batch must be positive");
     c.batch_docs = raw.batch;
     c.compact = compact;
+    c.direct = direct;
     if (progress && no_progress) throw UsageError("--progress and --no-progress contradict each other");
     c.progress = progress || (!no_progress && !quiet && ::isatty(STDERR_FILENO) != 0);
     out.quiet = quiet;

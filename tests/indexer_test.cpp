@@ -2,8 +2,10 @@
 // and values, and — with the real fahras-index binary in a child process — kill -9 and re-run,
 // Ctrl-C, and the progress line.
 
+#include "common/analysis/analyzer.hpp"
 #include "common/index/document_builder.hpp"
 #include "common/index/indexer.hpp"
+#include "common/index/parts.hpp"
 #include "common/index/schema.hpp"
 #include "common/index/shards.hpp"
 #include "common/search/query_parser.hpp"
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -282,17 +285,16 @@ TEST_CASE("kill -9 leaves the last commit, and the same command again ends compl
     CHECK(std::to_string(ids) == expected);
     CHECK(unique);
     CHECK(std::filesystem::exists(dir / "db/" + std::string(kStubFile)) == (shards != "1"));
+    CHECK_FALSE(std::filesystem::exists(dir / "db.parts")); // the build's parts are gone
 }
 
 TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][child]") {
     test::TempDir dir;
     const std::string input = dir / "big.jsonl";
     (void)generated_corpus(input, 400);
-    test::Child child(
-        {FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--shards", "2", "--commit-every", "100", "--commit-postings", "0", input},
-        dir / "out",
-        dir / "err"
-    );
+    const std::vector<std::string> command = {
+        FAHRAS_INDEX_BIN, "--db", dir / "db", "--threads", "2", "--shards", "2", "--commit-every", "100", "--commit-postings", "0", input};
+    test::Child child(command, dir / "out", dir / "err");
     REQUIRE(child.started());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (child.running() && std::chrono::steady_clock::now() < deadline && doc_count_now(dir / "db") < 200) {
@@ -312,8 +314,17 @@ TEST_CASE("Ctrl-C finishes the batches read, commits and exits 130", "[index][ch
     CHECK(std::to_string(db.get_doccount()) == count);
     CHECK(db.get_doccount() >= 200);
     CHECK(db.get_doccount() < 3600);
-    // Both shards committed all they had been given, and no id is there twice.
+    // Both writers committed all they had been given, and no id is there twice.
     CHECK(id_terms(db) == std::pair<std::size_t, bool>{db.get_doccount(), true});
+    // A new database stopped before its end stays a build folder (its parts, searchable as
+    // one); the same command again finishes it: all documents once, in the final layout.
+    CHECK(std::filesystem::exists(parts_folder(dir / "db") + "/" + std::string(kBuildMarker)));
+    std::string again;
+    CHECK(test::run(command, dir.path().string(), again) == 0);
+    Xapian::Database done(dir / "db");
+    CHECK(done.get_doccount() == 3600);
+    CHECK(id_terms(done) == std::pair<std::size_t, bool>{3600, true});
+    CHECK_FALSE(std::filesystem::exists(parts_folder(dir / "db")));
     for (const char* shard : {"shard0", "shard1"}) {
         INFO(shard);
         CHECK(Xapian::Database(dir / "db/" + shard).get_doccount() > 0);
@@ -336,7 +347,9 @@ TEST_CASE("progress: one updating line when asked, none on a pipe by default", "
 TEST_CASE("compaction leaves a smaller database with the same documents", "[index]") {
     test::TempDir dir;
     IndexConfig plain;
+    plain.direct = true; // written in place: not compacted (a parts build is, when merged)
     IndexConfig compact;
+    compact.direct = true;
     compact.compact = true;
     (void)index_paths(dir / "a", {test::data_path("news-60.jsonl.xz")}, plain);
     (void)index_paths(dir / "b", {test::data_path("news-60.jsonl.xz")}, compact);
@@ -492,4 +505,92 @@ TEST_CASE("shards: the id hash is stable (it decides where a re-run looks)", "[i
     CHECK(shard_of("Qant-SK-internationalNews-3207-20180911", 1) == 0);
     CHECK(shard_of("", 7) == 14695981039346656037ull % 7);
     CHECK(shard_of("a", 1000) == 0xaf63dc4c8601ec8cull % 1000);
+}
+
+TEST_CASE("parts build: a repeated id in an earlier part is replaced, many parts merge into one database", "[index][parts]") {
+    test::TempDir dir;
+    const std::string input = dir / "rep.jsonl";
+    {
+        std::ofstream out(input);
+        // 40 documents, one part each (commit every document): tiers get merged (16 parts a
+        // tier), and d3 comes back at the end with another title.
+        for (int i = 0; i < 40; ++i) out << "{\"id\":\"d" << i << "\",\"title\":\"عنوان " << i << "\",\"body\":\"نص الخبر\"}\n";
+        out << "{\"id\":\"d3\",\"title\":\"عنوان جديد\",\"body\":\"نص الخبر\"}\n";
+    }
+    IndexConfig config;
+    config.shards = 1;
+    config.writer.commit_every = 1;
+    const Run run = index_paths(dir / "db", {input}, config);
+    INFO(run.messages);
+    CHECK(run.report.duplicates == 1);
+    CHECK(run.report.doc_count == 40);
+    Xapian::Database db(dir / "db");
+    CHECK(db.get_doccount() == 40);
+    CHECK(id_terms(db) == std::pair<std::size_t, bool>{40, true});
+    CHECK(stored(db, "d3").title == "عنوان جديد");
+    CHECK(read_stub(dir / "db").empty()); // one ordinary database
+    CHECK_FALSE(std::filesystem::exists(parts_folder(dir / "db")));
+}
+
+TEST_CASE("parts build: resuming an unfinished build skips what is there and replaces what changed", "[index][parts]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    const AnalyzerConfig analyzer_config;
+    {
+        // An unfinished build, as a killed run leaves it: two committed parts (a b, then c).
+        const PartsBuild build = start_parts_build(db, 1, 1);
+        PartsRegistry registry(build);
+        IndexWriterOptions options;
+        options.commit_every = 2;
+        PartsWriter writer(registry, build, 0, analyzer_config, options);
+        const Analyzer analyzer(analyzer_config);
+        DocumentBuilder builder(analyzer);
+        for (const char* id : {"a", "b", "c"}) {
+            Document doc;
+            doc.id = id;
+            doc.title = std::string("قديم ") + id;
+            doc.body = "نص";
+            CHECK(writer.add(DocumentBuilder::id_term(doc.id), builder.build(doc)) == ShardWriter::Added::New);
+        }
+        writer.close();
+    }
+    REQUIRE(Xapian::Database(db).get_doccount() == 3); // searchable as it is
+    // The run again, with b changed and d new.
+    const std::string input = dir / "v2.jsonl";
+    write_file(
+        input,
+        "{\"id\":\"a\",\"title\":\"قديم a\",\"body\":\"نص\"}\n"
+        "{\"id\":\"b\",\"title\":\"جديد b\",\"body\":\"نص\"}\n"
+        "{\"id\":\"c\",\"title\":\"قديم c\",\"body\":\"نص\"}\n"
+        "{\"id\":\"d\",\"title\":\"جديد d\",\"body\":\"نص\"}\n"
+    );
+    IndexConfig config;
+    config.shards = 0; // whatever the build has
+    const Run run = index_paths(db, {input}, config);
+    INFO(run.messages);
+    CHECK(run.report.replaced == 3);
+    CHECK(run.report.doc_count == 4);
+    Xapian::Database done(db);
+    CHECK(done.get_doccount() == 4);
+    CHECK(id_terms(done) == std::pair<std::size_t, bool>{4, true});
+    CHECK(stored(done, "b").title == "جديد b");
+    CHECK(stored(done, "a").title == "قديم a");
+    // The old b is gone from its part, not only shadowed.
+    std::size_t old_b = 0;
+    for (auto it = done.postlist_begin(""); it != done.postlist_end(""); ++it) {
+        old_b += done.get_document(*it).get_data().find("قديم b") != std::string::npos ? 1 : 0;
+    }
+    CHECK(old_b == 0);
+    CHECK_FALSE(std::filesystem::exists(parts_folder(db)));
+}
+
+TEST_CASE("parts build: a second fahras-index on a running build is refused as locked", "[index][parts]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    std::optional<PartsBuild> running = start_parts_build(db, 1, 1);
+    CHECK_THROWS_WITH(index_paths(db, {test::data_path("mini.jsonl")}), Catch::Contains("database is locked"));
+    running.reset(); // the first one ends (as if killed): its lock goes with it
+    const Run run = index_paths(db, {test::data_path("mini.jsonl")});
+    CHECK(run.report.doc_count == Xapian::Database(db).get_doccount());
+    CHECK(run.report.doc_count > 0);
 }

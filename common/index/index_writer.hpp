@@ -20,11 +20,14 @@ namespace fahras {
 struct IndexWriterOptions {
     /// Documents per commit (0: no limit). Small batches are faster with Xapian 1.4: its
     /// in-memory inverter is a std::map per term whose lookups miss the cache once it holds
-    /// hundreds of thousands of terms (measured in bench/index-throughput.sh; see docs/schema.md).
-    std::size_t commit_every = 1000;
+    /// hundreds of thousands of terms. With the parts build (a fresh database per commit) the
+    /// commits themselves are cheap; on the full news corpus 250 documents or 200,000 postings a
+    /// commit took 12% less CPU than 1,000 / 400,000, at 86 MB peak RSS instead of 147 MB
+    /// (bench/index-throughput.md, 2026-11-25 evening).
+    std::size_t commit_every = 250;
     /// Term postings (sum of distinct terms of the documents) per commit (0: no limit); bounds
-    /// memory whatever the document sizes. 400,000 is about 500 news articles.
-    std::size_t commit_postings = 400'000;
+    /// memory whatever the document sizes. 200,000 is about 250 news articles.
+    std::size_t commit_postings = 200'000;
     /// Make every commit durable (fsync) as it happens. By default the commits during the run
     /// are not synced (Xapian's DB_NO_SYNC): a killed process loses nothing that was committed,
     /// since the data is in the operating system's cache; only a power cut during the run could.
@@ -32,7 +35,41 @@ struct IndexWriterOptions {
     bool sync_every_commit = false;
 };
 
-class IndexWriter {
+/// What the indexing run needs of a shard's writer: IndexWriter writes straight into one
+/// database; PartsWriter (common/index/parts.hpp) builds a new one from small parts.
+class ShardWriter {
+  public:
+    /// How add() placed a document.
+    enum class Added { New, Replaced, Duplicate };
+
+    ShardWriter() = default;
+    ShardWriter(const ShardWriter&) = delete;
+    ShardWriter& operator=(const ShardWriter&) = delete;
+    virtual ~ShardWriter() = default;
+
+    /// Adds or replaces the document whose id term is `id_term` (which `doc` must contain).
+    /// Duplicate: the id was already added in this run (the last one wins).
+    virtual Added add(const std::string& id_term, const Xapian::Document& doc) = 0;
+    /// Commits now. Throws Error with Xapian's message on failure (disk full, …).
+    virtual void commit() = 0;
+    /// Closes the database (after a commit) and syncs its files to disk; the writer must not
+    /// be used afterwards.
+    virtual void close() = 0;
+    [[nodiscard]] virtual Xapian::doccount doc_count() const = 0;
+
+    [[nodiscard]] std::size_t added() const noexcept { return added_; }
+    [[nodiscard]] std::size_t replaced() const noexcept { return replaced_; }
+    [[nodiscard]] std::size_t duplicates() const noexcept { return duplicates_; }
+    [[nodiscard]] std::size_t commits() const noexcept { return commits_; }
+
+  protected:
+    std::size_t added_ = 0;
+    std::size_t replaced_ = 0;
+    std::size_t duplicates_ = 0;
+    std::size_t commits_ = 0;
+};
+
+class IndexWriter final : public ShardWriter {
   public:
     /// Opens or creates the database at `path`. An existing database built with another schema
     /// version or other analyzer settings is refused (Error naming both), because mixing two
@@ -48,24 +85,11 @@ class IndexWriter {
         unsigned shards = 1
     );
 
-    /// How add() placed a document.
-    enum class Added { New, Replaced, Duplicate };
-
-    /// Adds or replaces the document whose id term is `id_term` (which `doc` must contain).
-    /// Duplicate: the id was already added in this run (the last one wins).
-    Added add(const std::string& id_term, const Xapian::Document& doc);
-    /// Commits now. Throws Error with Xapian's message on failure (disk full, …).
-    void commit();
-
-    [[nodiscard]] std::size_t added() const noexcept { return added_; }
-    [[nodiscard]] std::size_t replaced() const noexcept { return replaced_; }
-    [[nodiscard]] std::size_t duplicates() const noexcept { return duplicates_; }
-    [[nodiscard]] std::size_t commits() const noexcept { return commits_; }
-    [[nodiscard]] Xapian::doccount doc_count() const { return db_.get_doccount(); }
+    Added add(const std::string& id_term, const Xapian::Document& doc) override;
+    void commit() override;
+    void close() override;
+    [[nodiscard]] Xapian::doccount doc_count() const override { return db_.get_doccount(); }
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
-    /// Closes the database (after a commit) and syncs its files to disk; the writer must not
-    /// be used afterwards.
-    void close();
 
   private:
     std::string path_;
@@ -77,13 +101,15 @@ class IndexWriter {
     /// unique-term lookup of replace_document(); a hash in the set (a real duplicate, or a
     /// collision, about 1 in 10^7 for a million ids) takes the exact replace_document() path.
     std::unordered_set<std::uint64_t> seen_;
-    std::size_t added_ = 0;
-    std::size_t replaced_ = 0;
-    std::size_t duplicates_ = 0;
     std::size_t since_commit_ = 0;
     std::size_t postings_since_commit_ = 0;
-    std::size_t commits_ = 0;
 };
+
+/// Puts the finished folder `tmp` in the place of `path`: an atomic exchange where the file
+/// system can (then `tmp` holds the previous database and is removed), else two renames, with
+/// the previous database moved to `old` in between (a crash there leaves both, named for what
+/// they are).
+void swap_in(const std::string& path, const std::string& tmp, const std::string& old);
 
 /// fsyncs every file of the folder `path` and the folder itself. Throws Error on failure.
 void sync_folder(const std::string& path);

@@ -1,6 +1,7 @@
 #include "common/index/indexer.hpp"
 
 #include "common/index/document_builder.hpp"
+#include "common/index/parts.hpp"
 #include "common/index/schema.hpp"
 #include "common/index/shards.hpp"
 #include "common/util/error.hpp"
@@ -198,12 +199,36 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     IndexReport report;
-    const ShardLayout layout = prepare_shards(config.db_path, config.shards);
-    const auto shard_count = static_cast<unsigned>(layout.paths.size());
-    std::vector<std::unique_ptr<IndexWriter>> writers;
-    for (unsigned s = 0; s < shard_count; ++s) {
-        writers.push_back(std::make_unique<IndexWriter>(layout.paths[s], config.analyzer, config.writer, s, shard_count));
+    // A new database is built from parts (common/index/parts.hpp) unless config.direct; an
+    // unfinished parts build is resumed; an existing database is updated in place.
+    std::optional<PartsBuild> parts = find_parts_build(config.db_path, config.shards);
+    if (!parts && !config.direct) {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        const bool fresh = !fs::exists(config.db_path, ec) ||
+                           (fs::is_directory(config.db_path, ec) && fs::is_empty(config.db_path, ec));
+        if (fresh) {
+            const unsigned writers = config.shards != 0 ? config.shards : default_shards();
+            parts = start_parts_build(config.db_path, writers, config.shards != 0 ? config.shards : 1);
+        }
     }
+    ShardLayout layout;
+    std::unique_ptr<PartsRegistry> registry;
+    std::vector<std::unique_ptr<ShardWriter>> writers;
+    if (parts) {
+        registry = std::make_unique<PartsRegistry>(*parts);
+        registry->remove_unlisted();
+        for (unsigned w = 0; w < parts->writers; ++w) {
+            writers.push_back(std::make_unique<PartsWriter>(*registry, *parts, w, config.analyzer, config.writer));
+        }
+    } else {
+        layout = prepare_shards(config.db_path, config.shards);
+        const auto count = static_cast<unsigned>(layout.paths.size());
+        for (unsigned s = 0; s < count; ++s) {
+            writers.push_back(std::make_unique<IndexWriter>(layout.paths[s], config.analyzer, config.writer, s, count));
+        }
+    }
+    const auto shard_count = static_cast<unsigned>(writers.size());
 
     auto stopped = [&] { return config.stop != nullptr && config.stop->load(std::memory_order_relaxed); };
 
@@ -354,11 +379,11 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
     };
     for (unsigned s = 0; s < shard_count; ++s) {
         shard_threads.emplace_back([&, s] {
-            IndexWriter& writer = *writers[s];
+            ShardWriter& writer = *writers[s];
             try {
                 while (auto sb = shard_queues[s]->pop()) {
                     for (ShardItem& item : sb->items) {
-                        if (writer.add(item.id_term, item.doc) == IndexWriter::Added::Duplicate) {
+                        if (writer.add(item.id_term, item.doc) == ShardWriter::Added::Duplicate) {
                             diagnostics.warning(
                                 item.source->where,
                                 "duplicate id '" + item.source->id + "': it replaces the earlier record with this id"
@@ -486,7 +511,16 @@ IndexReport run_index(const IndexConfig& config, Diagnostics& diagnostics) {
             if (e) std::rethrow_exception(e);
         }
     }
-    if (config.compact && !report.interrupted) {
+    if (parts) {
+        if (report.interrupted) {
+            // Left as a build folder (searchable), synced; the same command again finishes it.
+            for (const auto& writer : writers) static_cast<PartsWriter&>(*writer).sync();
+        } else {
+            finish_parts_build(*parts, *registry, started); // one compacted database (or shard each)
+            if (config.compact && parts->shards > 1) merge_shards(config.db_path, read_stub(config.db_path));
+        }
+        report.doc_count = Xapian::Database(config.db_path).get_doccount();
+    } else if (config.compact && !report.interrupted) {
         if (layout.stub) merge_shards(config.db_path, layout.paths);
         else compact_database(config.db_path);
     }

@@ -38,6 +38,10 @@ struct IndexConfig {
     /// Compact the database at the end of a complete run; a sharded one is merged into one
     /// ordinary database (merge_shards), which later runs update with a single writer.
     bool compact = false;
+    /// Write a new database directly, as an update does, instead of building it from parts
+    /// merged at the end (common/index/parts.hpp): slower, but every commit lands in the final
+    /// layout.
+    bool direct = false;
     /// Set (e.g. by a SIGINT handler) to stop reading; the batches already read are indexed and
     /// committed, and the run reports `interrupted`.
     const std::atomic<bool>* stop = nullptr;
