@@ -103,12 +103,7 @@ IndexWriter::Added IndexWriter::add(const std::string& id_term, const Xapian::Do
         throw Error(path_ + ": cannot add document: " + e.get_description());
     }
     ++added_;
-    ++since_commit_;
-    postings_since_commit_ += doc.termlist_count();
-    if ((options_.commit_every != 0 && since_commit_ >= options_.commit_every) ||
-        (options_.commit_postings != 0 && postings_since_commit_ >= options_.commit_postings)) {
-        commit();
-    }
+    if (budget_.add(doc.termlist_count())) commit();
     return how;
 }
 
@@ -119,8 +114,7 @@ void IndexWriter::commit() {
         throw Error(path_ + ": commit failed: " + e.get_description());
     }
     ++commits_;
-    since_commit_ = 0;
-    postings_since_commit_ = 0;
+    budget_.committed();
 }
 
 void IndexWriter::close() {

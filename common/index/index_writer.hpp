@@ -69,6 +69,24 @@ class ShardWriter {
     std::size_t commits_ = 0;
 };
 
+/// When a writer commits: after `commit_every` documents or `commit_postings` postings since its
+/// last commit, whichever comes first (0 turns a limit off). IndexWriter and PartsWriter share it.
+class CommitBudget {
+  public:
+    explicit CommitBudget(const IndexWriterOptions& options) : every_(options.commit_every), postings_(options.commit_postings) {}
+    /// Counts one document of `postings` postings; true when a commit is due.
+    [[nodiscard]] bool add(std::size_t postings) {
+        ++docs_;
+        postings_seen_ += postings;
+        return (every_ != 0 && docs_ >= every_) || (postings_ != 0 && postings_seen_ >= postings_);
+    }
+    void committed() noexcept { docs_ = postings_seen_ = 0; }
+
+  private:
+    std::size_t every_, postings_;
+    std::size_t docs_ = 0, postings_seen_ = 0;
+};
+
 class IndexWriter final : public ShardWriter {
   public:
     /// Opens or creates the database at `path`. An existing database built with another schema
@@ -101,8 +119,7 @@ class IndexWriter final : public ShardWriter {
     /// unique-term lookup of replace_document(); a hash in the set (a real duplicate, or a
     /// collision, about 1 in 10^7 for a million ids) takes the exact replace_document() path.
     std::unordered_set<std::uint64_t> seen_;
-    std::size_t since_commit_ = 0;
-    std::size_t postings_since_commit_ = 0;
+    CommitBudget budget_{options_};
 };
 
 /// Puts the finished folder `tmp` in the place of `path`: an atomic exchange where the file

@@ -339,12 +339,7 @@ ShardWriter::Added PartsWriter::add(const std::string& id_term, const Xapian::Do
         throw Error(registry_.path(open_name_) + ": cannot add document: " + e.get_description());
     }
     ++added_;
-    ++since_commit_;
-    postings_since_commit_ += doc.termlist_count();
-    if ((options_.commit_every != 0 && since_commit_ >= options_.commit_every) ||
-        (options_.commit_postings != 0 && postings_since_commit_ >= options_.commit_postings)) {
-        commit();
-    }
+    if (budget_.add(doc.termlist_count())) commit();
     return how;
 }
 
@@ -358,8 +353,7 @@ void PartsWriter::commit_part() {
     }
     open_.reset();
     ++commits_;
-    since_commit_ = 0;
-    postings_since_commit_ = 0;
+    budget_.committed();
     delete_earlier_versions();
     closed_.push_back(Part{open_name_, 0});
     closed_db_.reset();

@@ -122,8 +122,7 @@ class PartsWriter final : public ShardWriter {
     std::unordered_set<std::uint64_t> seen_;
     std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> retired_; ///< merged away, to delete
     std::vector<std::string> pending_deletes_; ///< id terms whose earlier version is in a closed part
-    std::size_t since_commit_ = 0;
-    std::size_t postings_since_commit_ = 0;
+    CommitBudget budget_{options_};
     bool finished_ = false;
 };
 
