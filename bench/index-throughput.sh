@@ -10,19 +10,21 @@
 #   CORPUS_ZST  the corpus (default /work/shared/corpus/news-ant.jsonl.zst)
 #   WORK        scratch folder for the decompressed corpora and indexes (default /work/tmp-indexer)
 #   BENCH_DIR   the peers' benchmark (default /work/shared/bench)
-#   PEERS       peers run beside fahras (default "xapian lucene")
+#   PEERS       peers run beside fahras (default "xapian lucene"; empty = skip part 1)
 #   SCALES      corpus multiples for the growth run (default "1 2 4"; empty = skip)
 #   INDEX_ARGS  extra fahras-index options (e.g. "--threads 2", "--shards 1" for one writer,
 #               "--compact" to merge the shards at the end)
 # Figures: MB = 10^6 bytes of uncompressed JSONL; MB/s = corpus MB / wall seconds of the index
-# command; peak RSS = max RSS from /usr/bin/time; index size = du -sb of the database.
+# command; peak RSS = max RSS from /usr/bin/time; index size = du -sb of the database; cpu_s =
+# user + system seconds of the index command (less sensitive than wall time to other jobs on
+# the machine, so the better measure of growth on a shared machine).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FAHRAS_BIN=${FAHRAS_BIN:-$ROOT/build/release/bin}
 CORPUS_ZST=${CORPUS_ZST:-/work/shared/corpus/news-ant.jsonl.zst}
 WORK=${WORK:-/work/tmp-indexer}
 BENCH_DIR=${BENCH_DIR:-/work/shared/bench}
-PEERS=${PEERS:-"xapian lucene"}
+PEERS=${PEERS-"xapian lucene"}
 SCALES=${SCALES-"1 2 4"}
 INDEX_ARGS=${INDEX_ARGS:-}
 OUT=${1:-$WORK/out}
@@ -49,6 +51,7 @@ done < "\$2" > "\$3"
 SH
 chmod +x "$search_cmd"
 
+if [ -n "$PEERS" ]; then
 echo "== 1. fahras beside the peers ($PEERS), same run: $(date -u +%FT%TZ)"
 ENGINE_NAME=fahras \
 ENGINE_INDEX_CMD="$FAHRAS_BIN/fahras-index -q --no-progress $INDEX_ARGS --db {INDEX} {CORPUS}" \
@@ -68,11 +71,12 @@ awk -F'\t' '
       printf "%-8s %9.2f %8.2f %8.2f %13.1f %14.1f %10s %10s\n", peer[i], s[i], cpu[i], mbs[i], rss[i], size[i],
         (x > 0 ? sprintf("%.2f", mbs[i] / x) : "NA"), (l > 0 ? sprintf("%.2f", mbs[i] / l) : "NA")
   }' "$OUT/peers/summary.tsv" | tee "$OUT/throughput.txt"
+fi
 
 [ -n "$SCALES" ] || exit 0
 echo
 echo "== 2. growth: fahras on ${SCALES// /×, }× the corpus (ids unique per copy)"
-printf "%-6s %10s %9s %9s %8s %13s %14s %10s\n" "scale" "MB" "docs" "index_s" "MB/s" "peak_RSS_MB" "index_size_MB" "s_per_100MB" | tee "$OUT/growth.txt"
+printf "%-6s %10s %9s %9s %8s %13s %14s %10s %8s %14s\n" "scale" "MB" "docs" "index_s" "MB/s" "peak_RSS_MB" "index_size_MB" "s_per_100MB" "cpu_s" "cpu_s_per_100MB" | tee "$OUT/growth.txt"
 for k in $SCALES; do
   input=$WORK/news-ant-x$k.jsonl
   if [ ! -s "$input" ]; then
@@ -80,14 +84,14 @@ for k in $SCALES; do
   fi
   db=$WORK/growth-db-x$k
   rm -rf "$db"
-  /usr/bin/time -f '%e %M' -o "$OUT/growth-x$k.time" \
+  /usr/bin/time -f '%e %M %U %S' -o "$OUT/growth-x$k.time" \
     "$FAHRAS_BIN/fahras-index" -q --no-progress $INDEX_ARGS --db "$db" "$input" 2> "$OUT/growth-x$k.err" || true
-  read -r wall rss_kb < "$OUT/growth-x$k.time"
+  read -r wall rss_kb user_s sys_s < "$OUT/growth-x$k.time"
   bytes=$(stat -c %s "$input")
   docs=$(grep -c . "$input")
   size=$(du -sb "$db" | cut -f1)
-  awk -v k="$k" -v b="$bytes" -v d="$docs" -v w="$wall" -v r="$rss_kb" -v z="$size" 'BEGIN {
-    printf "%-6s %10.1f %9d %9.2f %8.2f %13.1f %14.1f %10.2f\n", k "x", b / 1e6, d, w, b / 1e6 / w, r / 1024, z / 1e6, w / (b / 1e8) }' |
+  awk -v k="$k" -v b="$bytes" -v d="$docs" -v w="$wall" -v r="$rss_kb" -v z="$size" -v c="$(awk -v u="$user_s" -v s="$sys_s" 'BEGIN { print u + s }')" 'BEGIN {
+    printf "%-6s %10.1f %9d %9.2f %8.2f %13.1f %14.1f %10.2f %8.1f %14.2f\n", k "x", b / 1e6, d, w, b / 1e6 / w, r / 1024, z / 1e6, w / (b / 1e8), c, c / (b / 1e8) }' |
     tee -a "$OUT/growth.txt"
   rm -rf "$db"
 done

@@ -6,12 +6,12 @@
 #
 # EVAL_DIR holds docs.jsonl, queries.tsv and qrels.txt (default ../shared/eval/arcd-dev beside
 # the repository). For each stemmer (light10+snowball, light10, snowball, none) the script
-# indexes docs.jsonl with fahras-index, answers every query in ONE fahras-run process (top 100)
+# indexes docs.jsonl with fahras-index, answers every query in ONE fahras-search process (top 100)
 # and scores the run with bench/score.py: MRR@10, P@1, Recall@10, Recall@100, nDCG@10. The
 # default analyzer is also run with the stop-word list on (--stopwords default).
 #
 # Environment:
-#   FAHRAS_BIN   folder with fahras-index and fahras-run (default build/release/bin)
+#   FAHRAS_BIN   folder with fahras-index and fahras-search (default build/release/bin)
 #   PEERS        e.g. "xapian lucene sqlite-fts5 postgres": also run these peers with
 #                shared/bench/run-peers.sh (TOPK=100, fahras through its ENGINE_* hook) and score
 #                their runs the same way. Needs shared/bench/setup.sh to have been run.
@@ -30,7 +30,7 @@ bench=$(readlink -f "${BENCH_DIR:-$repo/../shared/bench}")
 for f in docs.jsonl queries.tsv qrels.txt; do
     [ -r "$eval_dir/$f" ] || { echo "quality.sh: $eval_dir/$f: missing" >&2; exit 2; }
 done
-for b in fahras-index fahras-run; do
+for b in fahras-index fahras-search; do
     [ -x "$bin/$b" ] || { echo "quality.sh: $bin/$b: not built (cmake --build --preset release)" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -41,8 +41,8 @@ run_fahras() { # NAME INDEX-OPTIONS...
     local name=$1; shift
     rm -rf "$out/db-$name"
     "$bin/fahras-index" -q "$@" --db "$out/db-$name" "$eval_dir/docs.jsonl"
-    "$bin/fahras-run" --db "$out/db-$name" --queries "$eval_dir/queries.tsv" --run "$out/$name.run" \
-        --topk 100 --tag "$name" 2>"$out/$name.err"
+    "$bin/fahras-search" --db "$out/db-$name" --queries "$eval_dir/queries.tsv" --format trec \
+        -n 100 > "$out/$name.run" 2>"$out/$name.err" || [ $? -eq 1 ]
     rm -rf "$out/db-$name"
     runs+=("$out/$name.run")
 }
@@ -60,7 +60,7 @@ if [ -n "${PEERS:-}" ]; then
     # The fahras engine goes through run-peers.sh too, so its timings sit beside the peers'.
     ENGINE_NAME=fahras \
     ENGINE_INDEX_CMD="$bin/fahras-index -q --db {INDEX} {CORPUS}" \
-    ENGINE_SEARCH_CMD="$bin/fahras-run --db {INDEX} --queries {QUERIES} --run {RUN} --topk {TOPK} --repeat {REPEAT} --stats {STATS} --tag fahras" \
+    ENGINE_SEARCH_CMD="$bin/fahras-search --db {INDEX} --queries {QUERIES} --format trec -n {TOPK} --repeat {REPEAT} --stats {STATS} > {RUN}" \
     PEERS="$PEERS" TOPK=100 REPEAT=${REPEAT:-3} OP=or QRELS="$eval_dir/qrels.txt" \
     PGBENCH_DIR="$out/pg" PGPORT=${PGPORT:-55442} \
         "$bench/run-peers.sh" "$eval_dir/docs.jsonl" "$eval_dir/queries.tsv" "$out/peers" >"$out/peers.log" 2>&1 ||

@@ -8,7 +8,7 @@
 # (30 queries, most without diacritics). Environment: FAHRAS_BIN, BENCH_DIR, PGPORT as in
 # quality.sh; PEERS (default "xapian lucene sqlite-fts5 postgres ripgrep").
 # Prints, for each engine, zero_hit_queries from run-peers.sh's summary.tsv, and for fahras the
-# hit count of every query (fahras-run's stats).
+# hit count of every query (fahras-search's --stats).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -21,7 +21,7 @@ mkdir -p "$out/pg"
 out=$(readlink -f "$out")
 ENGINE_NAME=fahras \
 ENGINE_INDEX_CMD="$bin/fahras-index -q --db {INDEX} {CORPUS}" \
-ENGINE_SEARCH_CMD="$bin/fahras-run --db {INDEX} --queries {QUERIES} --run {RUN} --topk {TOPK} --repeat {REPEAT} --stats {STATS} --tag fahras" \
+ENGINE_SEARCH_CMD="$bin/fahras-search --db {INDEX} --queries {QUERIES} --format trec -n {TOPK} --repeat {REPEAT} --stats {STATS} > {RUN}" \
 PEERS=${PEERS:-"xapian lucene sqlite-fts5 postgres ripgrep"} REPEAT=${REPEAT:-2} OP=or \
 PGBENCH_DIR="$out/pg" PGPORT=${PGPORT:-55442} \
     "$bench/run-peers.sh" "$corpus" "$queries" "$out/peers" >"$out/peers.log" 2>&1 ||

@@ -55,11 +55,6 @@ add_test(NAME cli.analyze.contract
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/analyze_cli.sh ${FAHRAS_ANALYZE} ${FAHRAS_INDEX}
             ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/analyze-work)
 
-# bench/fahras-run: the batch runner behind bench/quality.sh.
-add_test(NAME cli.run.contract
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_cli.sh $<TARGET_FILE:fahras-run> ${FAHRAS_INDEX}
-            ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/run-work)
-
 # The bad-input corpus (tests/data/bad/, expectations in tests/data/bad.expected): every message
 # FILE:LINE, the summary's counts, exit 1, every good record searchable; and a generated 50 MB
 # document refused unread or cut (tests/bad_input.py).
