@@ -2,7 +2,7 @@
 // bench (bench/quality.sh) and for shared/bench/run-peers.sh's ENGINE_* hook.
 //
 //   fahras-run --db DB --queries FILE --run OUT [--topk N] [--tag NAME] [--repeat N]
-//              [--stats FILE] [--stopwords default|none]
+//              [--stats FILE] [--stopwords default|none] [--rerank passages|none]
 //
 // FILE holds `qid<TAB>query` lines. Every query is parsed by the same code as fahras-search
 // (analysis read from the database), so the figures describe the real search. --repeat N runs
@@ -35,6 +35,7 @@ struct Options {
     std::size_t topk = 10;
     std::size_t repeat = 1;
     std::string stopwords; // empty: as stored in the database
+    bool passage_rerank = true;
 };
 
 constexpr const char* kUsage =
@@ -46,6 +47,8 @@ constexpr const char* kUsage =
     "  --repeat N          passes over FILE for latency figures (default 1)\n"
     "  --stats FILE        per-query latency and hit counts as JSON\n"
     "  --stopwords WHICH   default|none: override the stop-word setting stored in DB\n"
+    "  --rerank WHICH      passages|none (default passages): questions asking when or how many\n"
+    "                      have their top 20 reranked by their best passage (docs/ranking.md)\n"
     "  -h, --help          this help        -V, --version   the version\n";
 
 std::size_t parse_count(const std::string& name, const std::string& value) {
@@ -87,6 +90,11 @@ Options parse(int argc, char** argv, int& exit_now) {
                 throw fahras::UsageError("--stopwords: expected one of default|none, got '" + value + "'");
             }
             o.stopwords = value;
+        } else if (arg == "--rerank") {
+            if (value != "passages" && value != "none") {
+                throw fahras::UsageError("--rerank: expected one of passages|none, got '" + value + "'");
+            }
+            o.passage_rerank = value == "passages";
         } else {
             throw fahras::UsageError("unknown option " + arg);
         }
@@ -166,6 +174,7 @@ int main(int argc, char** argv) {
         if (!run) throw fahras::Error(o.run + ": cannot write");
         fahras::SearchOptions search_options;
         search_options.count = o.topk;
+        search_options.passage_rerank = o.passage_rerank;
 
         using Clock = std::chrono::steady_clock;
         std::vector<double> first, warm;
