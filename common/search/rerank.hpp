@@ -18,6 +18,7 @@
 #include <xapian.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -41,19 +42,36 @@ class PassageScorer {
 
     /// The weight of the best window of `text` (0 when no query term is in it).
     [[nodiscard]] double best_passage(std::string_view text) const;
+    /// The same, from the Analyzer's full analysis of every word (slower: best_passage() stems
+    /// only the words that have the letters of some query term). For tests.
+    [[nodiscard]] double best_passage_analyzed(std::string_view text) const;
 
     /// Whether any query term has a weight (else every passage weighs 0).
     [[nodiscard]] bool empty() const noexcept { return weights_.empty(); }
 
   private:
+    /// The best window over (word number, term index) pairs in word order.
+    [[nodiscard]] double best_window(std::size_t words) const;
+    void look(std::string_view prefix, const std::string& value, std::size_t word) const;
+
     const Analyzer& analyzer_;
     std::size_t window_;
     double k1_;
     /// term (with its prefix: Z, XZ, XA) → its index in weights_
     std::unordered_map<std::string, std::size_t> index_;
     std::vector<double> weights_; ///< factor · idf · (k1 + 1), summed over repeats of a term
+    /// Letter sets (letter_set() in rerank.cpp) of the Z and of the XZ values: a word whose
+    /// letters hold none of them cannot have such a stem, and is not stemmed.
+    std::vector<std::uint64_t> stem_sets_;
+    std::vector<std::uint64_t> recall_sets_;
+    // Buffers reused from call to call.
     mutable std::vector<AnalyzedToken> tokens_;
+    mutable std::vector<Token> spans_;
+    mutable std::string exact_;
     mutable std::string key_;
+    mutable std::vector<std::pair<std::size_t, std::size_t>> hits_; ///< (word number, term index)
+    mutable std::vector<unsigned> tf_;
+    mutable std::vector<std::size_t> seen_;
 };
 
 /// Reranks hits[0, depth) by score + best passage of the body, best first (ties keep their
