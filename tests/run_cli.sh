@@ -21,4 +21,8 @@ check "stats: hit counts" grep -q '"q3":0' "$work/stats.json"
 check "stats: warm pass" grep -q '"warm":{"mean":' "$work/stats.json"
 "$run" --db "$work/missing" --queries "$work/q.tsv" --run "$work/x.run" 2>"$work/err"; rc=$?
 check "missing db: exit 2, named" bash -c "test $rc -eq 2 && grep -q 'missing: no such database' '$work/err'"
+"$run" --db "$work/db" --queries "$work/q.tsv" --run "$work/x.run" --rerank bm25 2>"$work/err"; rc=$?
+check "bad --rerank: exit 2, choices named" bash -c "test $rc -eq 2 && grep -q 'passages|none' '$work/err'"
+"$run" --db "$work/db" --queries "$work/q.tsv" --run "$work/none.run" --topk 3 --tag t --rerank none 2>/dev/null
+check "--rerank none: the same run for queries that are not questions" cmp -s "$work/none.run" "$work/out.run"
 exit $fail
