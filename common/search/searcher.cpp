@@ -7,6 +7,7 @@
 #include "common/search/rerank.hpp"
 #include "common/util/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -106,6 +107,10 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
     try {
         const PassageScorer scorer(analyzer_, parsed.disjunction, db_, bm25_);
         rerank_by_passages(results.hits, scorer, kPassageRerankDepth);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        db_.reopen(); // a writer committed while we read the term statistics: start again
+        term_stats_.clear();
+        return search(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
     }
