@@ -25,6 +25,7 @@ struct RawOptions {
     std::string run;
     std::string stats;
     std::size_t repeat = 1;
+    std::string rerank = "passages";
     std::vector<std::string> sources;
     std::vector<std::string> categories;
     std::string date_from;
@@ -75,7 +76,8 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("date-to", po::value(&raw.date_to)->value_name("DATE"), "only documents dated DATE or earlier (a year or month: all of it)")
         ("run", po::value(&raw.run)->value_name("FILE"), "also write a TREC run to FILE")
         ("stats", po::value(&raw.stats)->value_name("FILE"), "write per-query timings (p50/p95) as JSON to FILE")
-        ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)");
+        ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)")
+        ("rerank", po::value(&raw.rerank)->value_name("WHICH"), "passages|none (default passages: a question asking when or how many has its top 20 reranked by its best passage; docs/ranking.md)");
     po::variables_map vm;
     SearchConfig c;
     // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
@@ -89,6 +91,9 @@ SearchConfig parse_command_line(int argc, char** argv) {
     if (raw.offset > 1000000) throw UsageError("--offset must be at most 1000000");
     if (raw.snippet_bytes < 16) throw UsageError("--snippet-size must be at least 16");
     if (raw.repeat == 0 || raw.repeat > 1000) throw UsageError("--repeat must be between 1 and 1000");
+    if (raw.rerank != "passages" && raw.rerank != "none") {
+        throw UsageError("--rerank: expected passages or none, got '" + raw.rerank + "'");
+    }
 
     std::string text;
     for (const auto& w : raw.words) {
@@ -100,6 +105,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     c.queries_file = raw.queries;
     c.run.search.count = raw.count;
     c.run.search.offset = raw.offset;
+    c.run.search.passage_rerank = raw.rerank == "passages";
     c.run.snippet_bytes = raw.snippet_bytes;
     c.format = parse_output_format(raw.format);
     c.color = parse_color_choice(raw.color);

@@ -44,6 +44,8 @@ s; check "no query" 2 $?
 expect "no query explained" "$work/err" "no QUERY given"
 s --queries "$work/none.tsv"; check "missing query file" 2 $?
 expect "query file named" "$work/err" "none.tsv: cannot open query file"
+s --rerank bm25 'قطر'; check "bad --rerank" 2 $?
+expect "--rerank choices" "$work/err" "expected passages or none, got 'bm25'"
 
 # --- text: colour only on request or on a terminal; NO_COLOR wins over auto
 s 'قطر'; expect_not "no escapes when piped" "$work/out" $'\x1b'
@@ -85,6 +87,12 @@ checks=$((checks + 1)); [ "$(wc -l <"$work/out")" = 3 ] || fail "trec -n 3 gives
 # --- paging: --offset 1 -n 2 is lines 2-3 of -n 3
 s --format trec -n 3 'قطر'; sed -n 2,3p "$work/out" >"$work/expected"
 s --format trec -n 2 --offset 1 'قطر'; same "paging" "$work/out" "$work/expected"
+# A question reranked by passages pages the same way; a query that is not one is ranked alike
+# with --rerank none.
+s --format trec -n 3 'متى تستضيف قطر كأس العالم؟'; sed -n 2,3p "$work/out" >"$work/expected"
+s --format trec -n 2 --offset 1 'متى تستضيف قطر كأس العالم؟'; same "paging a reranked question" "$work/out" "$work/expected"
+s --format trec 'قطر كأس العالم'; cp "$work/out" "$work/expected"
+s --format trec --rerank none 'قطر كأس العالم'; same "--rerank none: not a question" "$work/out" "$work/expected"
 
 # --- filters
 s --format trec --source alpha 'قطر OR الكويت'

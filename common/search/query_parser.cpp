@@ -459,6 +459,7 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer, const T
         parsed.required = std::move(part.required);
         parsed.excluded = std::move(part.excluded);
     }
+    parsed.question = question_kind(repaired);
     return parsed;
 }
 

@@ -31,6 +31,7 @@
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
+#include "common/search/question.hpp"
 
 #include <xapian.h>
 
@@ -87,6 +88,9 @@ struct ParsedQuery {
     std::vector<WeightedTerm> disjunction;
     Xapian::Query required;
     Xapian::Query excluded;
+    /// Whether the query is a question that asks when or how many (question.hpp): the searcher
+    /// then reranks its top hits by passages (rerank.hpp).
+    QuestionKind question = QuestionKind::None;
 };
 
 /// Weight of the recall-only Snowball stem next to the light10 stem of a ranked word

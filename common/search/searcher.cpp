@@ -4,8 +4,10 @@
 #include "common/index/schema.hpp"
 #include "common/search/exact_topk.hpp"
 #include "common/search/maxscore.hpp"
+#include "common/search/rerank.hpp"
 #include "common/util/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -93,6 +95,33 @@ Results Searcher::search(const Xapian::Query& query, const SearchOptions& option
 }
 
 Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options) {
+    if (!options.passage_rerank || parsed.question == QuestionKind::None || parsed.disjunction.empty()) {
+        return search_bm25(parsed, options);
+    }
+    // The rerank reorders the BM25 top kPassageRerankDepth, whatever page is asked for: rank
+    // from the first hit, rerank, then cut the page out.
+    SearchOptions top = options;
+    top.offset = 0;
+    top.count = std::max(options.offset + options.count, kPassageRerankDepth);
+    Results results = search_bm25(parsed, top);
+    try {
+        const PassageScorer scorer(analyzer_, parsed.disjunction, db_, bm25_);
+        rerank_by_passages(results.hits, scorer, kPassageRerankDepth);
+    } catch (const Xapian::DatabaseModifiedError&) {
+        db_.reopen(); // a writer committed while we read the term statistics: start again
+        term_stats_.clear();
+        return search(parsed, options);
+    } catch (const Xapian::Error& e) {
+        throw Error(path_ + ": search failed: " + e.get_description());
+    }
+    const std::size_t from = std::min(options.offset, results.hits.size());
+    const std::size_t to = std::min(options.offset + options.count, results.hits.size());
+    results.hits.erase(results.hits.begin() + static_cast<std::ptrdiff_t>(to), results.hits.end());
+    results.hits.erase(results.hits.begin(), results.hits.begin() + static_cast<std::ptrdiff_t>(from));
+    return results;
+}
+
+Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& options) {
     const Xapian::Query& query = parsed.query;
     const auto first = static_cast<Xapian::doccount>(options.offset);
     const auto count = static_cast<Xapian::doccount>(options.count);
@@ -129,7 +158,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
         // A writer committed while we read: reopen at the newest commit and try once more.
         db_.reopen();
         term_stats_.clear();
-        return search(parsed, options);
+        return search_bm25(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
     }

@@ -35,6 +35,9 @@ struct SearchOptions {
     std::size_t count = 10;
     /// Boolean filters (source, category, date range) AND-ed with the query, unweighted.
     std::vector<Xapian::Query> filters;
+    /// Questions that ask when or how many (ParsedQuery::question): rerank the BM25 top
+    /// kPassageRerankDepth by their best passage (rerank.hpp). Other queries are never reranked.
+    bool passage_rerank = true;
 };
 
 class Searcher {
@@ -51,7 +54,8 @@ class Searcher {
     [[nodiscard]] Results search(const Xapian::Query& query, const SearchOptions& options);
     /// Ranks a parsed query: one with ranked words that are a plain sum of terms (the usual
     /// case; ParsedQuery::disjunction) by fahras's own one-pass MaxScore (maxscore.hpp),
-    /// anything else as above. Both rank exactly and give the same weights.
+    /// anything else as above. Both rank exactly and give the same weights. A question that asks
+    /// when or how many is then reranked by passages (SearchOptions::passage_rerank).
     [[nodiscard]] Results search(const ParsedQuery& parsed, const SearchOptions& options);
 
     /// BM25 as the searcher ranks with it.
@@ -72,6 +76,8 @@ class Searcher {
     [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
 
   private:
+    /// search() without the passage rerank: the exact BM25 ranks.
+    [[nodiscard]] Results search_bm25(const ParsedQuery& parsed, const SearchOptions& options);
     [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms);
 
     std::string path_;
