@@ -25,6 +25,7 @@ struct RawOptions {
     std::string run;
     std::string stats;
     std::size_t repeat = 1;
+    std::size_t cache_mb = RankCache::kDefaultBudgetBytes >> 20;
     std::vector<std::string> sources;
     std::vector<std::string> categories;
     std::string date_from;
@@ -75,7 +76,8 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("date-to", po::value(&raw.date_to)->value_name("DATE"), "only documents dated DATE or earlier (a year or month: all of it)")
         ("run", po::value(&raw.run)->value_name("FILE"), "also write a TREC run to FILE")
         ("stats", po::value(&raw.stats)->value_name("FILE"), "write per-query timings (p50/p95) as JSON to FILE")
-        ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)");
+        ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)")
+        ("cache-mb", po::value(&raw.cache_mb)->value_name("MB"), "memory for decoded posting lists of ranking, in MiB (default 128; 0: off, read the index each time)");
     po::variables_map vm;
     SearchConfig c;
     // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
@@ -89,6 +91,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     if (raw.offset > 1000000) throw UsageError("--offset must be at most 1000000");
     if (raw.snippet_bytes < 16) throw UsageError("--snippet-size must be at least 16");
     if (raw.repeat == 0 || raw.repeat > 1000) throw UsageError("--repeat must be between 1 and 1000");
+    if (raw.cache_mb > (std::size_t{1} << 20)) throw UsageError("--cache-mb must be at most 1048576");
 
     std::string text;
     for (const auto& w : raw.words) {
@@ -106,6 +109,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     c.run_file = raw.run;
     c.stats_file = raw.stats;
     c.repeat = raw.repeat;
+    c.cache_bytes = raw.cache_mb << 20;
     c.filters.sources = raw.sources;
     c.filters.categories = raw.categories;
     c.filters.date_from = filter_date(raw.date_from, "--date-from");

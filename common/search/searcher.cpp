@@ -86,6 +86,15 @@ Searcher::Searcher(const std::string& path)
     enquire_.set_weighting_scheme(bm25_.weight());
 }
 
+bool Searcher::reopen() {
+    const bool changed = db_.reopen();
+    // Everything cached belongs to the old revision; dropped even when reopen() says nothing
+    // changed (it may also have recovered from a revision that was overwritten).
+    term_stats_.clear();
+    rank_cache_.clear();
+    return changed;
+}
+
 Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {
     ParsedQuery plain;
     plain.query = query;
@@ -102,7 +111,9 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
         if (!parsed.disjunction.empty() && options.filters.empty() && parsed.disjunction.size() <= kMaxOwnMaxScoreTerms) {
             // Ranked words (with required and excluded parts, if any): fahras's own one-pass
             // MaxScore (maxscore.hpp).
-            top = maxscore_top_k(db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_);
+            top = maxscore_top_k(
+                db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_, &rank_cache_
+            );
         } else {
             Xapian::Query q = query;
             if (!options.filters.empty()) {
@@ -127,8 +138,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
         }
     } catch (const Xapian::DatabaseModifiedError&) {
         // A writer committed while we read: reopen at the newest commit and try once more.
-        db_.reopen();
-        term_stats_.clear();
+        (void)reopen();
         return search(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
@@ -140,8 +150,7 @@ std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& 
     try {
         return weights_of(terms);
     } catch (const Xapian::DatabaseModifiedError&) {
-        db_.reopen(); // a writer committed meanwhile (see search())
-        term_stats_.clear();
+        (void)reopen(); // a writer committed meanwhile (see search())
         return weights_of(terms);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": reading term statistics failed: " + e.get_description());
