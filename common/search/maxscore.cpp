@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 
@@ -191,15 +192,31 @@ TopKResult rank(
     std::size_t matched = 0; // matching documents seen
     const std::size_t n = cursors.size();
 
+    // parts[] is all zeros between documents; touched[0, n_touched) lists the entries a
+    // document set (16-bit: a store to it cannot alias a cursor's fields, which the compiler
+    // would otherwise reload; maxscore_top_k() takes at most 65,535 terms).
+    std::vector<std::uint16_t> touched(cursors.size());
+    std::size_t n_touched = 0;
+    auto reset_parts = [&] {
+        for (std::size_t t = 0; t < n_touched; ++t) parts[touched[t]] = 0;
+        n_touched = 0;
+    };
+
     // Scores document d, whose weight from the essential side is `base` plus parts[ne..n), with
     // the non-essential terms while they can still lift it past θ; keeps it if it is among the
     // k best.
     auto finish = [&](Xapian::docid d, double base, double running) {
         for (std::size_t i = ne; i-- > 0;) {
-            if (running + bound[i] < theta) return;
+            if (running + bound[i] < theta) {
+                reset_parts();
+                return;
+            }
             Cursor& c = cursors[i];
             c.skip_to(d);
-            if (c.doc == d) running += parts[i] = scorer.part(c);
+            if (c.doc == d) {
+                running += parts[i] = scorer.part(c);
+                touched[n_touched++] = static_cast<std::uint16_t>(i);
+            }
         }
         // The weight is summed again in one fixed order (the running sum's order depends on
         // which terms were essential when the document came), so that two documents with the
@@ -207,6 +224,7 @@ TopKResult rank(
         double score = 0;
         for (const double part : parts) score += part;
         score += base;
+        reset_parts();
         const Entry e{score, d};
         if (heap.size() < k) {
             heap.push_back(e);
@@ -235,33 +253,48 @@ TopKResult rank(
         for (const Entry& r : all_matches(db, required, bm25.weight())) {
             if (exclusions.contains(r.docid)) continue;
             ++matched;
-            std::fill(parts.begin(), parts.end(), 0.0);
             scorer.begin_document();
             finish(r.docid, r.weight, r.weight);
         }
         out.estimated = static_cast<Xapian::doccount>(matched); // every match was seen
     } else {
-        while (ne < n) {
-            Xapian::docid d = kEnd;
-            for (std::size_t i = ne; i < n; ++i) d = std::min(d, cursors[i].doc);
-            if (d == kEnd) break;
+        // The next document: the lowest one an essential term is on.
+        auto lowest = [&] {
+            Xapian::docid low = kEnd;
+            for (std::size_t i = ne; i < n; ++i) low = std::min(low, cursors[i].doc);
+            return low;
+        };
+        Xapian::docid d = lowest();
+        while (d != kEnd) {
+            // One pass over the essential terms per document: each one on d is scored (or not)
+            // and moved on, and the lowest of the new positions is the next document.
+            Xapian::docid next = kEnd;
             if (exclusions.contains(d)) {
                 for (std::size_t i = ne; i < n; ++i) {
-                    if (cursors[i].doc == d) cursors[i].next();
+                    Cursor& c = cursors[i];
+                    if (c.doc == d) c.next();
+                    next = std::min(next, c.doc);
                 }
+                d = next;
                 continue;
             }
             ++matched;
             double running = 0;
-            std::fill(parts.begin(), parts.end(), 0.0);
             scorer.begin_document();
             for (std::size_t i = ne; i < n; ++i) {
                 Cursor& c = cursors[i];
-                if (c.doc != d) continue;
-                running += parts[i] = scorer.part(c);
-                c.next();
+                if (c.doc == d) {
+                    running += parts[i] = scorer.part(c);
+                    touched[n_touched++] = static_cast<std::uint16_t>(i);
+                    c.next();
+                }
+                next = std::min(next, c.doc);
             }
+            const std::size_t ne_before = ne;
             finish(d, 0, running);
+            if (ne == n) break;
+            // Terms that became non-essential no longer bring documents.
+            d = ne == ne_before ? next : lowest();
         }
         // Exact when nothing was pruned (every match was seen); else Xapian's estimate for the OR.
         out.estimated = ne == 0
@@ -307,6 +340,9 @@ TopKResult maxscore_top_k(
         TopKResult out;
         out.strategy = TopKStrategy::OwnMaxScore;
         return out;
+    }
+    if (terms.size() > std::numeric_limits<std::uint16_t>::max()) {
+        throw Xapian::InvalidArgumentError("maxscore_top_k: more than 65,535 terms");
     }
     const bool in_memory = memory != nullptr && memory->enabled();
     if (in_memory) memory->check(db);
