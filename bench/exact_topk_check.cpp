@@ -9,8 +9,11 @@
 // and prints how many queries differ from the reference (own: also in weight, beyond 1e-9
 // relative; "own tie": only the order of documents whose weights are equal within 1e-9, see
 // compare()), and the time per query of each. All four rank with the searcher's BM25.
+// "own" reads its postings and document lengths from memory (rank_cache.hpp) as fahras-search
+// does, with a budget of --cache-mb MiB (default that of fahras-search; 0: from Xapian's
+// posting lists, the path without the cache).
 //
-//   fahras-topk-check DB QUERIES.tsv [K...]      (default K: 1 2 3 5 10 20 50 100)
+//   fahras-topk-check [--cache-mb MB] DB QUERIES.tsv [K...]   (default K: 1 2 3 5 10 20 50 100)
 
 #include "common/search/exact_topk.hpp"
 #include "common/search/maxscore.hpp"
@@ -88,12 +91,29 @@ bool same(const fahras::TopKResult& a, const fahras::TopKResult& b) { return com
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
-        std::cerr << "usage: fahras-topk-check DB QUERIES.tsv [K...]\n";
+    std::vector<std::string> args;
+    std::size_t cache_bytes = fahras::RankCache::kDefaultBudgetBytes;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << "usage: fahras-topk-check [--cache-mb MB] DB QUERIES.tsv [K...]\n"
+                         "Compares, for every query and k, Xapian's pruned top k, fahras's two-pass and own\n"
+                         "MaxScore with a full evaluation, and times them. --cache-mb: the own MaxScore's\n"
+                         "posting-list cache (default 128; 0: read Xapian's posting lists).\n";
+            return 0;
+        }
+        if (a == "--cache-mb" && i + 1 < argc) {
+            cache_bytes = static_cast<std::size_t>(std::stoul(argv[++i])) << 20;
+            continue;
+        }
+        args.push_back(a);
+    }
+    if (args.size() < 2) {
+        std::cerr << "usage: fahras-topk-check [--cache-mb MB] DB QUERIES.tsv [K...]\n";
         return 2;
     }
     std::vector<Xapian::doccount> ks;
-    for (int i = 3; i < argc; ++i) ks.push_back(static_cast<Xapian::doccount>(std::stoul(argv[i])));
+    for (std::size_t i = 2; i < args.size(); ++i) ks.push_back(static_cast<Xapian::doccount>(std::stoul(args[i])));
     if (ks.empty()) ks = {1, 2, 3, 5, 10, 20, 50, 100};
 
     // FAHRAS_TOPK_FULL_BELOW sets ExactTopKOptions::full_evaluation_below (to tune it).
@@ -101,13 +121,13 @@ int main(int argc, char** argv) {
     if (const char* env = std::getenv("FAHRAS_TOPK_FULL_BELOW")) {
         topk_options.full_evaluation_below = static_cast<Xapian::doccount>(std::stoul(env));
     }
-    fahras::Searcher searcher(argv[1]);
+    fahras::Searcher searcher(args[0]);
     const Xapian::Database& db = searcher.database();
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(searcher.bm25().weight());
 
     std::vector<std::pair<std::string, fahras::ParsedQuery>> queries;
-    std::ifstream in(argv[2]);
+    std::ifstream in(args[1]);
     std::string line;
     while (std::getline(in, line)) {
         const auto tab = line.find('\t');
@@ -118,7 +138,9 @@ int main(int argc, char** argv) {
         } catch (const std::exception&) {
         }
     }
-    std::printf("db %s: %u docs, %zu queries\n", argv[1], db.get_doccount(), queries.size());
+    std::printf("db %s: %u docs, %zu queries\n", args[0].c_str(), db.get_doccount(), queries.size());
+    fahras::TermStatsCache term_stats;
+    fahras::RankCache memory(cache_bytes);
     std::size_t own_eligible = 0;
     for (const auto& [qid, parsed] : queries) own_eligible += parsed.disjunction.empty() ? 0 : 1;
     std::printf("%zu of them with a plain sum of ranked words (own MaxScore)\n", own_eligible);
@@ -142,7 +164,7 @@ int main(int argc, char** argv) {
             const auto exact = fahras::exact_top_k(enquire, db, q, 0, k, topk_options);
             auto t3 = Clock::now();
             const auto own = parsed.disjunction.empty() ? exact
-                                                        : fahras::maxscore_top_k(db, parsed.disjunction, 0, k, searcher.bm25(), parsed.required, parsed.excluded);
+                                                        : fahras::maxscore_top_k(db, parsed.disjunction, 0, k, searcher.bm25(), parsed.required, parsed.excluded, &term_stats, &memory);
             auto t4 = Clock::now();
             t_pruned.add(t1 - t0);
             t_exhaustive.add(t2 - t1);
@@ -170,5 +192,8 @@ int main(int argc, char** argv) {
                     t_own.mean(), t_pruned.pct(0.5), t_exhaustive.pct(0.5), t_fahras.pct(0.5), t_own.pct(0.5),
                     strategies[0], strategies[1], strategies[2], strategies[3]);
     }
+    const auto c = memory.counters();
+    std::printf("posting-list cache (%zu MiB): %zu lists, %zu postings, %.1f MiB held; %zu hits, %zu misses, %zu evictions, %zu too large\n",
+                memory.budget() >> 20, c.lists, c.postings, static_cast<double>(c.bytes) / (1 << 20), c.hits, c.misses, c.evictions, c.uncached);
     return 0;
 }

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
         if (config.exit_now) return *config.exit_now;
 
         fahras::Searcher searcher(config.db_path);
+        searcher.set_rank_cache_bytes(config.cache_bytes);
         fahras::Diagnostics diagnostics("fahras-search", std::cerr);
         std::vector<std::string> warnings;
         config.run.search.filters = fahras::make_filters(searcher.database(), config.filters, warnings);

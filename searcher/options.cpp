@@ -26,6 +26,7 @@ struct RawOptions {
     std::string stats;
     std::size_t repeat = 1;
     std::string rerank = "passages";
+    std::size_t cache_mb = RankCache::kDefaultBudgetBytes >> 20;
     std::vector<std::string> sources;
     std::vector<std::string> categories;
     std::string date_from;
@@ -77,7 +78,8 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("run", po::value(&raw.run)->value_name("FILE"), "also write a TREC run to FILE")
         ("stats", po::value(&raw.stats)->value_name("FILE"), "write per-query timings (p50/p95) as JSON to FILE")
         ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)")
-        ("rerank", po::value(&raw.rerank)->value_name("WHICH"), "passages|none (default passages: a question asking when or how many has its top 20 reranked by its best passage; docs/ranking.md)");
+        ("rerank", po::value(&raw.rerank)->value_name("WHICH"), "passages|none (default passages: a question asking when or how many has its top 20 reranked by its best passage; docs/ranking.md)")
+        ("cache-mb", po::value(&raw.cache_mb)->value_name("MB"), "memory for decoded posting lists of ranking, in MiB (default 128; 0: off, read the index each time)");
     po::variables_map vm;
     SearchConfig c;
     // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
@@ -94,6 +96,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     if (raw.rerank != "passages" && raw.rerank != "none") {
         throw UsageError("--rerank: expected passages or none, got '" + raw.rerank + "'");
     }
+    if (raw.cache_mb > (std::size_t{1} << 20)) throw UsageError("--cache-mb must be at most 1048576");
 
     std::string text;
     for (const auto& w : raw.words) {
@@ -112,6 +115,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     c.run_file = raw.run;
     c.stats_file = raw.stats;
     c.repeat = raw.repeat;
+    c.cache_bytes = raw.cache_mb << 20;
     c.filters.sources = raw.sources;
     c.filters.categories = raw.categories;
     c.filters.date_from = filter_date(raw.date_from, "--date-from");

@@ -5,6 +5,7 @@
 #include "common/output/printer.hpp"
 #include "common/output/style.hpp"
 #include "common/search/filters.hpp"
+#include "common/search/rank_cache.hpp"
 #include "common/search/search_run.hpp"
 
 #include <optional>
@@ -24,6 +25,7 @@ struct SearchConfig {
     std::string run_file;   ///< --run FILE: also write a TREC run there
     std::string stats_file; ///< --stats FILE: per-query timings as JSON
     std::size_t repeat = 1; ///< passes over the queries (output from the first only)
+    std::size_t cache_bytes = RankCache::kDefaultBudgetBytes; ///< --cache-mb: posting-list cache of ranking
     std::optional<int> exit_now; ///< --help / --version were handled
 };
 

@@ -275,3 +275,176 @@ TEST_CASE("the parser gives the plan of a query whose ranked words are a plain s
     for (const auto& t : p.disjunction) recall = recall || (t.term.starts_with("XZ") && t.factor == kRecallStemWeight);
     CHECK(recall);
 }
+
+namespace {
+
+// The own MaxScore with its postings from `memory` gives what it gives reading Xapian's posting
+// lists: the same documents, in the same order, with the same weights to the last bit (the same
+// doubles summed in the same order), and the same estimate.
+void check_cached_equals_uncached(const Xapian::Database& db, const ParsedQuery& parsed, const Bm25Params& bm25,
+                                  Xapian::doccount first, Xapian::doccount k, RankCache& memory) {
+    const TopKResult direct = maxscore_top_k(db, parsed.disjunction, first, k, bm25, parsed.required, parsed.excluded);
+    TermStatsCache stats;
+    const TopKResult cached =
+        maxscore_top_k(db, parsed.disjunction, first, k, bm25, parsed.required, parsed.excluded, &stats, &memory);
+    REQUIRE(docids(cached) == docids(direct));
+    for (std::size_t i = 0; i < cached.docs.size(); ++i) CHECK(cached.docs[i].weight == direct.docs[i].weight);
+    CHECK(cached.estimated == direct.estimated);
+    CHECK(cached.non_essential_terms == direct.non_essential_terms);
+}
+
+// Indexes `inputs` into `db_path` (a new database, or more documents into an existing one).
+void index_into(const std::string& db_path, const std::vector<std::string>& inputs, unsigned shards = 1) {
+    IndexConfig config;
+    config.db_path = db_path;
+    config.inputs = inputs;
+    config.shards = shards;
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-index", messages);
+    (void)run_index(config, diagnostics);
+}
+
+// Titles of the documents of `db` and a few queries with operators, parsed for the own MaxScore.
+std::vector<ParsedQuery> news_queries(Searcher& searcher, std::size_t max_titles) {
+    std::vector<std::string> texts{"اتفاقية الشراكة الاستراتيجية", "\"وزير الخارجية\" ايران زيارة", "+قطر الصندوق السيادي",
+                                   "title:قطر الاستثمار", "الرئيس الحكومة -ترامب", "\"الأمم المتحدة\" مجلس الأمن -سوريا"};
+    const Xapian::Database& db = searcher.database();
+    for (auto it = db.postlist_begin(""); it != db.postlist_end("") && texts.size() < max_titles + 6; ++it) {
+        const Document doc = decode_stored(db.get_document(*it).get_data());
+        if (!doc.title.empty()) texts.push_back(doc.title);
+    }
+    std::vector<ParsedQuery> out;
+    for (const std::string& text : texts) {
+        try {
+            ParsedQuery parsed = parse_query(text, searcher.analyzer());
+            if (!parsed.disjunction.empty()) out.push_back(std::move(parsed));
+        } catch (const QueryError&) {
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("own MaxScore from memory recovers the document Xapian 1.4's pruned matcher loses", "[topk][maxscore][cache]") {
+    {
+        test::TempDir dir;
+        const Xapian::Database db = build_bug_index(dir / "db");
+        const Bm25Params bm25{.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.5};
+        ParsedQuery parsed;
+        parsed.disjunction = {{"a", 1.0}, {"b", 0.3}, {"c", 1.0}, {"a", 0.2}};
+        RankCache memory;
+        CHECK(docids(maxscore_top_k(db, {{"a", 1.0}, {"b", 1.0}, {"c", 1.0}}, 0, 3, bm25, {}, {}, nullptr, &memory)) ==
+              std::vector<Xapian::docid>{12, 7, 40}); // the document Xapian's pruned matcher loses
+        for (Xapian::doccount k = 1; k <= 12; ++k) {
+            CAPTURE(k);
+            check_cached_equals_uncached(db, parsed, bm25, 0, k, memory);
+            check_cached_equals_uncached(db, parsed, bm25, 2, k, memory);
+        }
+        // Each of a, b, c decoded once, then served from memory; "a" twice in one query too.
+        CHECK(memory.counters().misses == 3);
+        CHECK(memory.counters().lists == 3);
+        CHECK(memory.doclengths(db).size() == 42);
+        CHECK(memory.doclengths(db)[40] == 67); // docid 40: b 5 times, c 5, the filler 57
+    }
+}
+
+TEST_CASE("own MaxScore from memory ranks as from Xapian's posting lists", "[topk][maxscore][cache]") {
+
+    test::TempDir dir;
+    index_into(dir / "db", {test::data_path("news-60.jsonl.zst")});
+    Searcher searcher(dir / "db");
+    const Bm25Params& bm25 = searcher.bm25();
+
+    SECTION("real news, a budget that holds everything and one that keeps evicting") {
+        const std::vector<ParsedQuery> queries = news_queries(searcher, 40);
+        REQUIRE(queries.size() >= 40);
+        RankCache roomy;
+        RankCache tiny(4 << 10);  // a few lists at a time: most queries evict
+        RankCache too_small(64);  // no list fits: each is decoded for its query only
+        for (const ParsedQuery& parsed : queries) {
+            for (const Xapian::doccount k : {1u, 3u, 10u}) {
+                CAPTURE(k);
+                check_cached_equals_uncached(searcher.database(), parsed, bm25, 0, k, roomy);
+                check_cached_equals_uncached(searcher.database(), parsed, bm25, 2, k, tiny);
+            }
+            check_cached_equals_uncached(searcher.database(), parsed, bm25, 0, 5, too_small);
+        }
+        CHECK(roomy.counters().evictions == 0);
+        CHECK(roomy.counters().hits > roomy.counters().misses);
+        CHECK(tiny.counters().evictions > 0);
+        CHECK(too_small.counters().uncached > 0);
+        CHECK(too_small.counters().lists == 0);
+        CHECK(tiny.counters().bytes <= tiny.budget());
+        // Shrinking the budget evicts at once; 0 turns the cache off (Xapian's lists are read).
+        roomy.set_budget(tiny.budget());
+        CHECK(roomy.counters().bytes <= tiny.budget());
+        roomy.set_budget(0);
+        CHECK(roomy.counters().lists == 0);
+        CHECK(!roomy.enabled());
+        check_cached_equals_uncached(searcher.database(), queries.front(), bm25, 0, 10, roomy);
+    }
+
+    SECTION("the database grows while the searcher has it open") {
+        const std::vector<ParsedQuery> queries = news_queries(searcher, 20);
+        RankCache memory;
+        for (const ParsedQuery& parsed : queries) check_cached_equals_uncached(searcher.database(), parsed, bm25, 0, 10, memory);
+        const Xapian::doccount before = searcher.database().get_doccount();
+        std::vector<Results> old_results;
+        for (const ParsedQuery& parsed : queries) old_results.push_back(searcher.search(parsed, {}));
+
+        // More documents (a writer commits), then the searcher moves to the new revision.
+        index_into(dir / "db", {test::data_path("mini.jsonl")});
+        CHECK(searcher.reopen());
+        REQUIRE(searcher.database().get_doccount() > before);
+        // The Searcher's own cache was dropped: its results are those of the new revision.
+        std::size_t changed = 0;
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            const ParsedQuery& parsed = queries[i];
+            const Results now = searcher.search(parsed, {});
+            const TopKResult direct = maxscore_top_k(searcher.database(), parsed.disjunction, 0, 10, bm25, parsed.required, parsed.excluded);
+            REQUIRE(now.hits.size() == direct.docs.size());
+            for (std::size_t r = 0; r < now.hits.size(); ++r) {
+                CHECK(now.hits[r].docid == direct.docs[r].docid);
+                CHECK(now.hits[r].score == direct.docs[r].weight);
+            }
+            if (now.hits.empty() || old_results[i].hits.empty() || now.hits[0].score != old_results[i].hits[0].score) ++changed;
+        }
+        CHECK(changed > 0); // the statistics moved: every weight did
+        // A cache filled at the old revision and used with the new one notices and starts again.
+        for (const ParsedQuery& parsed : queries) check_cached_equals_uncached(searcher.database(), parsed, bm25, 0, 10, memory);
+        CHECK(memory.doclengths(searcher.database()).size() == searcher.database().get_lastdocid() + 1);
+    }
+}
+
+TEST_CASE("own MaxScore from memory on a sharded database", "[topk][maxscore][cache]") {
+    test::TempDir dir;
+    index_into(dir / "db", {test::data_path("news-60.jsonl.zst"), test::data_path("mini.jsonl")}, 3);
+    Searcher searcher(dir / "db");
+    const Xapian::Database& db = searcher.database();
+    REQUIRE(db.size() == 3); // a stub database over three shards: docids interleave
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(searcher.bm25().weight());
+    RankCache memory;
+    std::size_t pruned = 0;
+    for (const ParsedQuery& parsed : news_queries(searcher, 40)) {
+        for (const Xapian::doccount k : {1u, 5u, 10u}) {
+            CAPTURE(k);
+            check_cached_equals_uncached(db, parsed, searcher.bm25(), 0, k, memory);
+            // And against a full evaluation by Xapian.
+            const TopKResult reference = exhaustive_top_k(enquire, db, parsed.query, 0, k);
+            TermStatsCache stats;
+            const TopKResult cached =
+                maxscore_top_k(db, parsed.disjunction, 0, k, searcher.bm25(), parsed.required, parsed.excluded, &stats, &memory);
+            REQUIRE(docids(cached) == docids(reference));
+            for (std::size_t i = 0; i < cached.docs.size(); ++i) {
+                CHECK(std::abs(cached.docs[i].weight - reference.docs[i].weight) <= 1e-12 * reference.docs[i].weight);
+            }
+            if (cached.non_essential_terms > 0) ++pruned;
+        }
+    }
+    CHECK(pruned > 0);
+    // Every document's length, by its interleaved docid.
+    const auto& lengths = memory.doclengths(db);
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) CHECK(lengths[*it] == db.get_doclength(*it));
+}

@@ -133,6 +133,16 @@ assert d["hits"]["a"] >= 1 and d["hits"]["c"] == 0 and d["passes"] == 3, d
 PY
 checks=$((checks + 1))
 
+# --- --cache-mb: ranking from memory (the default), from the index (0) or with a budget that
+# keeps evicting ranks the same documents with the same scores
+"$search" --db "$db" --format trec --queries "$work/q.tsv" --cache-mb 0 >"$work/uncached" 2>/dev/null
+same "--cache-mb 0 ranks as the cache" "$work/uncached" "$work/expected"
+"$search" --db "$db" --format trec --queries "$work/q.tsv" --cache-mb 1 --repeat 2 >"$work/small" 2>/dev/null
+same "--cache-mb 1 ranks as the cache" "$work/small" "$work/expected"
+s --cache-mb -1 'قطر'; check "negative --cache-mb" 2 $?
+s --cache-mb 2000000 'قطر'; check "huge --cache-mb" 2 $?
+expect "--cache-mb bound said" "$work/err" "--cache-mb must be at most 1048576"
+
 # --- searching while fahras-index writes: every search sees a committed state (exit 0 or 1,
 # never 2), and the last commit once the writer is done.
 big=$work/big.jsonl

@@ -21,6 +21,7 @@
 
 #include "common/search/exact_topk.hpp"
 #include "common/search/query_parser.hpp"
+#include "common/search/rank_cache.hpp"
 
 #include <xapian.h>
 
@@ -66,6 +67,10 @@ class TermStatsCache {
 /// walk and the terms are looked up for each; excluded documents are skipped. `estimated` is
 /// exact when every match was seen, and otherwise Xapian's own estimate for an OR of the terms
 /// (raised to the number of matching documents seen).
+///
+/// With `memory` (enabled), the terms' postings and the documents' lengths are read from it
+/// (filled on first use) instead of Xapian's iterators: the same walk, the same doubles, the same
+/// ranks. It must hold `db`'s current revision (RankCache::check() drops it otherwise).
 [[nodiscard]] TopKResult maxscore_top_k(
     const Xapian::Database& db,
     const std::vector<WeightedTerm>& terms,
@@ -74,7 +79,8 @@ class TermStatsCache {
     const Bm25Params& bm25,
     const Xapian::Query& required = {},
     const Xapian::Query& excluded = {},
-    TermStatsCache* cache = nullptr
+    TermStatsCache* cache = nullptr,
+    RankCache* memory = nullptr
 );
 
 } // namespace fahras

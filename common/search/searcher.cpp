@@ -88,6 +88,15 @@ Searcher::Searcher(const std::string& path)
     enquire_.set_weighting_scheme(bm25_.weight());
 }
 
+bool Searcher::reopen() {
+    const bool changed = db_.reopen();
+    // Everything cached belongs to the old revision; dropped even when reopen() says nothing
+    // changed (it may also have recovered from a revision that was overwritten).
+    term_stats_.clear();
+    rank_cache_.clear();
+    return changed;
+}
+
 Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {
     ParsedQuery plain;
     plain.query = query;
@@ -108,8 +117,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
         const PassageScorer scorer(analyzer_, parsed.disjunction, db_, bm25_);
         rerank_by_passages(results.hits, scorer, kPassageRerankDepth);
     } catch (const Xapian::DatabaseModifiedError&) {
-        db_.reopen(); // a writer committed while we read the term statistics: start again
-        term_stats_.clear();
+        (void)reopen(); // a writer committed while we read the term statistics: start again
         return search(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
@@ -131,7 +139,9 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
         if (!parsed.disjunction.empty() && options.filters.empty() && parsed.disjunction.size() <= kMaxOwnMaxScoreTerms) {
             // Ranked words (with required and excluded parts, if any): fahras's own one-pass
             // MaxScore (maxscore.hpp).
-            top = maxscore_top_k(db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_);
+            top = maxscore_top_k(
+                db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_, &rank_cache_
+            );
         } else {
             Xapian::Query q = query;
             if (!options.filters.empty()) {
@@ -156,8 +166,7 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
         }
     } catch (const Xapian::DatabaseModifiedError&) {
         // A writer committed while we read: reopen at the newest commit and try once more.
-        db_.reopen();
-        term_stats_.clear();
+        (void)reopen();
         return search_bm25(parsed, options);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": search failed: " + e.get_description());
@@ -169,8 +178,7 @@ std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& 
     try {
         return weights_of(terms);
     } catch (const Xapian::DatabaseModifiedError&) {
-        db_.reopen(); // a writer committed meanwhile (see search())
-        term_stats_.clear();
+        (void)reopen(); // a writer committed meanwhile (see search())
         return weights_of(terms);
     } catch (const Xapian::Error& e) {
         throw Error(path_ + ": reading term statistics failed: " + e.get_description());

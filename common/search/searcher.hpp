@@ -58,6 +58,16 @@ class Searcher {
     /// when or how many is then reranked by passages (SearchOptions::passage_rerank).
     [[nodiscard]] Results search(const ParsedQuery& parsed, const SearchOptions& options);
 
+    /// The budget of the posting-list cache of ranking (rank_cache.hpp), in bytes; 0 turns it off
+    /// (ranking then reads Xapian's posting lists, as before). Default
+    /// RankCache::kDefaultBudgetBytes.
+    void set_rank_cache_bytes(std::size_t bytes) { rank_cache_.set_budget(bytes); }
+    [[nodiscard]] const RankCache& rank_cache() const noexcept { return rank_cache_; }
+
+    /// Moves to the newest committed revision of the database (a writer may have added
+    /// documents) and drops what was cached for the old one. True if the revision changed.
+    bool reopen();
+
     /// BM25 as the searcher ranks with it.
     [[nodiscard]] const Bm25Params& bm25() const noexcept { return bm25_; }
 
@@ -85,6 +95,7 @@ class Searcher {
     Analyzer analyzer_;
     Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
     TermStatsCache term_stats_; ///< for db_'s current revision
+    RankCache rank_cache_;      ///< for db_'s current revision
     Xapian::Enquire enquire_;
 };
 

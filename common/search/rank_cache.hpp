@@ -1,0 +1,130 @@
+/// What ranking reads again and again, kept in memory for one revision of the database: the
+/// length of every document and the decoded posting lists of the terms queries use.
+///
+/// Why: fahras's MaxScore (maxscore.hpp) spent about half its time in Xapian, decoding posting
+/// chunks, skip_to(), and above all PostingIterator::get_doclength(), a B-tree lookup per
+/// candidate document. Lucene keeps its norms (a byte per document) in memory for the same
+/// reason. And the words of news queries recur (the same frequent words, query after query), so
+/// a term's postings decoded once serve many queries: a posting-list cache (Baeza-Yates et al.,
+/// "The impact of caching on search engines", SIGIR 2007). It caches postings only, never
+/// rankings or documents: every query is still ranked in full, exactly (docs/ranking.md).
+///
+/// Valid for one revision: Searcher clears it whenever it reopens the database. Entries are
+/// filled completely before they are stored, so a read that fails half way (a writer committed,
+/// DatabaseModifiedError) leaves nothing behind.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace fahras {
+
+/// One term's postings, decoded: docids in increasing order and the wdf of each.
+struct DecodedPostings {
+    std::vector<Xapian::docid> docids;
+    std::vector<Xapian::termcount> wdfs;
+
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return sizeof(DecodedPostings) + docids.capacity() * sizeof(Xapian::docid) + wdfs.capacity() * sizeof(Xapian::termcount);
+    }
+};
+
+/// Per-document BM25 length normalisation for one set of parameters:
+///     norm[d] = k1 · (max(len(d) / avglen, min_normlen) · b + (1 − b))
+/// the part of BM25Weight::get_sumpart()'s denominator that depends on the document only,
+/// computed with the same operations in the same order, so that norm[d] + wdf is the same double
+/// as Xapian's denominator.
+struct DocNorms {
+    double k1 = 0;
+    double b = 0;
+    double min_normlen = 0;
+    double len_factor = 0;
+    std::vector<double> norm; ///< indexed by docid (0 unused); 0 for a docid with no document
+};
+
+class RankCache {
+  public:
+    /// 128 MiB: enough for the postings of every term the 2,000 news headlines of bench/ use on
+    /// the 39,940-article ANT news index (docs/ranking.md has the measurements).
+    static constexpr std::size_t kDefaultBudgetBytes = std::size_t{128} << 20;
+
+    explicit RankCache(std::size_t budget_bytes = kDefaultBudgetBytes) : budget_(budget_bytes) {}
+
+    /// Bytes the posting lists may take; 0 turns the cache off (ranking reads Xapian's posting
+    /// lists directly, as before). Shrinking it evicts at once.
+    void set_budget(std::size_t bytes);
+    [[nodiscard]] std::size_t budget() const noexcept { return budget_; }
+    [[nodiscard]] bool enabled() const noexcept { return budget_ > 0; }
+
+    /// Forgets everything: the database changed revision.
+    void clear() noexcept;
+
+    /// Clears the cache if `db` is not at the revision it was filled from. Searcher clears it
+    /// when it reopens the database; this catches a reopen through another handle of the same
+    /// database. Cheap: the statistics compared are held in memory by Xapian (document count,
+    /// last docid, total length and, for a single database, the revision).
+    void check(const Xapian::Database& db);
+
+    /// The document lengths of `db`, indexed by docid, read in one walk over the all-documents
+    /// posting list the first time after a clear(). Counted apart from the budget (4 bytes a
+    /// docid).
+    [[nodiscard]] const std::vector<Xapian::termcount>& doclengths(const Xapian::Database& db);
+
+    /// norm[d] (DocNorms) for these BM25 parameters, computed from doclengths() once per
+    /// parameters (8 bytes a docid, counted apart from the budget too).
+    [[nodiscard]] const DocNorms& norms(const Xapian::Database& db, double k1, double b, double min_normlen, double len_factor);
+
+    /// `term`'s postings: from the cache, or decoded now and cached, least recently used lists
+    /// evicted to stay within the budget. A list larger than the whole budget is decoded for the
+    /// caller only (not cached). Never null; empty for a term the database does not have.
+    [[nodiscard]] std::shared_ptr<const DecodedPostings> postings(const Xapian::Database& db, const std::string& term);
+
+    struct Counters {
+        std::size_t hits = 0;
+        std::size_t misses = 0;      ///< lists decoded (cached or not)
+        std::size_t evictions = 0;
+        std::size_t uncached = 0;    ///< lists larger than the budget, decoded for one query
+        std::size_t bytes = 0;       ///< posting lists held now
+        std::size_t lists = 0;       ///< posting lists held now
+        std::size_t postings = 0;    ///< postings held now
+    };
+    [[nodiscard]] Counters counters() const noexcept;
+
+  private:
+    struct Entry {
+        std::shared_ptr<const DecodedPostings> list;
+        std::list<std::string>::iterator lru; ///< its place in lru_
+    };
+    void evict_to(std::size_t bytes);
+    [[nodiscard]] static std::size_t entry_bytes(const std::string& term, const DecodedPostings& list) noexcept;
+
+    std::size_t budget_;
+    std::size_t used_ = 0;
+    std::size_t held_postings_ = 0;
+    std::unordered_map<std::string, Entry> lists_;
+    std::list<std::string> lru_; ///< most recently used first
+    Counters counters_;
+    struct Fingerprint {
+        Xapian::doccount doccount = 0;
+        Xapian::docid lastdocid = 0;
+        Xapian::totallength total_length = 0;
+        Xapian::rev revision = 0;
+        bool operator==(const Fingerprint&) const = default;
+    };
+    [[nodiscard]] Fingerprint fingerprint(const Xapian::Database& db);
+    bool have_fingerprint_ = false;
+    bool revision_known_ = true; ///< false for a sharded database (no single revision)
+    Fingerprint fingerprint_;
+    bool have_lengths_ = false;
+    std::vector<Xapian::termcount> lengths_;
+    DocNorms norms_;
+};
+
+} // namespace fahras
