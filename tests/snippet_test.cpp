@@ -224,3 +224,64 @@ TEST_CASE("two windows when one cannot show every query word", "[snippet]") {
     const std::string one = snippet_for("قطر", body, 120);
     CHECK(one.find(std::string(kEllipsis) + " ") == std::string::npos);
 }
+
+// One Snippeter serves every hit of a query, and remembers what each distinct original word
+// matched (snippet.hpp, Snippeter::Memo). What it shows for a text must not depend on the texts
+// it saw before: the same snippets, hit after hit, as a fresh Snippeter gives for each.
+TEST_CASE("a snippeter gives each hit the snippet a fresh one gives", "[snippet]") {
+    const Analyzer analyzer;
+    std::string filler;
+    for (int i = 0; i < 25; ++i) filler += " كلام عام عن الأخبار.";
+    const std::vector<std::string> bodies = {
+        // diacritized originals, clitics, the match in the first and in the last word
+        "وَالشَّرَاكَةُ بَيْنَ قَطَرَ وَالْكُوَيْتِ" + filler,
+        "بداية" + filler + " ووقعت قطر اتفاقية الشراكة مع الكويت.",
+        "اتفاقية الشراكة" + filler + " ثم اتفاقية أخرى وشراكة ثالثة بالشراكة.",
+        // the same words in other spellings: each a word of its own for the memo
+        "الشراكة الشراكه الشَّراكة الشـراكة والشراكة للشراكة اتفاقيه اتفاقيّة",
+        "",
+        "قطر",
+        "نص بلا أي كلمة من كلمات السؤال" + filler,
+    };
+    for (const std::string query : {"الشراكة قطر الكويت", "\"اتفاقية الشراكة\" قطر", "شراك* =قطر"}) {
+        const auto terms = parse_query(query, analyzer).highlight;
+        const Snippeter shared(analyzer, terms);
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const std::string& body : bodies) {
+                CAPTURE(query, body);
+                const Snippeter fresh(analyzer, terms);
+                const Snippet expected = fresh.make(body, 120);
+                const Snippet got = shared.make(body, 120);
+                CHECK(got.text == expected.text);
+                CHECK(got.highlights == expected.highlights);
+                CHECK(marked(shared.highlight_all(body)) == marked(Snippeter(analyzer, terms).highlight_all(body)));
+            }
+        }
+    }
+    // The phrase, in a diacritized original, at the start and at the end of a body.
+    const Snippeter phrase(analyzer, parse_query("\"اتفاقية الشراكة\"", analyzer).highlight);
+    CHECK(marked(phrase.highlight_all("اتِّفَاقِيَّةُ الشَّرَاكَةِ وَقَّعَهَا البَلَدَانِ")) == "[اتِّفَاقِيَّةُ الشَّرَاكَةِ] وَقَّعَهَا البَلَدَانِ");
+    CHECK(marked(phrase.highlight_all("وقع البلدان اتفاقية الشراكة")) == "وقع البلدان [اتفاقية الشراكة]");
+    CHECK(marked(phrase.highlight_all("الشراكة اتفاقية")) == "الشراكة اتفاقية");
+}
+
+// The memo is emptied when it has held many words, between two texts: a text with more
+// distinct candidate words than it keeps, then others, still match and find their phrases.
+TEST_CASE("snippets after the word memo fills", "[snippet]") {
+    const Analyzer analyzer;
+    const Snippeter snippeter(analyzer, parse_query("\"كأس العالم\" قطر", analyzer).highlight);
+    // 20,000 distinct words that hold the letters of قطر (so each one is looked up).
+    static constexpr std::string_view kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ز", "س"};
+    std::string many;
+    for (int i = 0; i < 20000; ++i) {
+        many += " قطر";
+        for (int n = i; n > 0; n /= 10) many += kLetters[n % 10];
+        many += kLetters[0];
+    }
+    many += " كأس العالم في قطر";
+    const std::string last = marked(snippeter.highlight_all(many));
+    CHECK(last.substr(last.size() - std::string("[كأس العالم] في [قطر]").size()) == "[كأس العالم] في [قطر]");
+    for (int round = 0; round < 3; ++round) {
+        CHECK(marked(snippeter.highlight_all("فازت قَطَر بكأس العالم ثم كأس العالم")) == "فازت [قَطَر] بكأس العالم ثم [كأس العالم]");
+    }
+}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <optional>
 
 namespace fahras {
@@ -49,7 +50,7 @@ std::optional<std::uint64_t> raw_letter_mask(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto b = static_cast<unsigned char>(s[i]);
         if (b < 0x80) {
-            m |= bit(static_cast<unsigned>(std::tolower(b)));
+            m |= bit(b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b); // as the normalizer folds case
             continue;
         }
         if (i + 1 >= s.size()) return std::nullopt;
@@ -80,7 +81,88 @@ void drop_redundant(std::vector<std::uint64_t>& sets) {
     sets = std::move(kept);
 }
 
+// Whether `have` holds every letter of some set of `sets`.
+bool has_some(const std::vector<std::uint64_t>& sets, std::uint64_t have) noexcept {
+    for (const std::uint64_t need : sets) {
+        if ((need & ~have) == 0) return true;
+    }
+    return false;
+}
+
+// A hash of a word's bytes for the memo, eight bytes at a time (a word is a few of those).
+std::uint64_t word_hash(std::string_view s) noexcept {
+    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = (s.size() + 1) * k;
+    auto mix = [&](std::uint64_t w) {
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, 8);
+        mix(w);
+    }
+    if (i < s.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        mix(w);
+    }
+    h *= k;
+    return h ^ (h >> 29);
+}
+
 } // namespace
+
+const Snippeter::Memo::Entry* Snippeter::Memo::find(std::string_view word, std::uint64_t hash) const noexcept {
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const Entry& e = slots_[i];
+        if (e.word_size == 0) return nullptr;
+        if (e.hash == hash && e.word_size == word.size() && std::memcmp(arena_.data() + e.word, word.data(), word.size()) == 0) {
+            return &e;
+        }
+    }
+}
+
+const Snippeter::Memo::Entry& Snippeter::Memo::add(std::string_view word, std::uint64_t hash, const Match& m) {
+    if ((entries_ + 1) * 2 > slots_.size()) grow();
+    Entry e;
+    e.hash = hash;
+    e.word = static_cast<std::uint32_t>(arena_.size());
+    e.word_size = static_cast<std::uint32_t>(word.size());
+    arena_.append(word);
+    e.exact = static_cast<std::uint32_t>(arena_.size());
+    e.exact_size = static_cast<std::uint32_t>(m.exact.size());
+    arena_.append(m.exact);
+    e.key = m.key;
+    e.dropped = m.dropped;
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].word_size != 0) i = (i + 1) & mask;
+    slots_[i] = e;
+    ++entries_;
+    return slots_[i];
+}
+
+void Snippeter::Memo::grow() {
+    std::vector<Entry> old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : 2 * old.size(), Entry{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Entry& e : old) {
+        if (e.word_size == 0) continue;
+        std::size_t i = e.hash & mask;
+        while (slots_[i].word_size != 0) i = (i + 1) & mask;
+        slots_[i] = e;
+    }
+}
+
+void Snippeter::Memo::clear() {
+    slots_.clear();
+    entries_ = 0;
+    arena_.clear();
+}
 
 Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights)
     : analyzer_(analyzer),
@@ -139,9 +221,12 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
     tokenize(text, spans_);
     out.clear();
     out.reserve(spans_.size());
+    // Emptied between texts only: exacts_ points into its arena.
+    if (memo_.size() >= kMemoEntries) memo_.clear();
     const bool keep_exacts = !phrases_.empty();
-    std::size_t kept = 0;
+    exacts_.clear();
     for (const Token& span : spans_) {
+        const std::string_view word = span.view(text);
         Tok t{span.begin, span.end, -1, -1};
         // A token outside plain Arabic letters and ASCII (Uthmani marks, superscript alef,
         // presentation forms…) skips every letter filter: its skeleton and written-out-alef stem
@@ -150,48 +235,25 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
         // Most tokens have no letter set of any key: they match nothing, and their normalized
         // form is never needed (not even for a phrase: a phrase word has its own letter set).
         if (stem_within_exact_) {
-            bool candidate = false;
-            const auto raw = raw_letter_mask(span.view(text));
+            const auto raw = raw_letter_mask(word);
             special = !raw;
-            if (const auto have = raw) {
-                for (const std::uint64_t need : token_filters_) {
-                    if ((need & ~*have) == 0) {
-                        candidate = true;
-                        break;
-                    }
-                }
-            } else {
-                candidate = true;
-            }
-            if (!candidate) {
+            if (raw && !has_some(token_filters_, *raw)) {
                 // A token with letters has a non-empty normalized form: it is kept (as
                 // Analyzer::analyze keeps it), only its form is not worked out.
                 out.push_back(t);
-                if (keep_exacts) {
-                    if (exacts_.size() <= kept) exacts_.emplace_back();
-                    exacts_[kept].clear();
-                }
-                ++kept;
+                if (keep_exacts) exacts_.emplace_back(0, 0);
                 continue;
             }
         }
         // What a token matches depends on its bytes alone: the words of a query's hits repeat
         // (its own words first of all), so each distinct word is worked out once a query.
-        const std::string_view word = span.view(text);
-        auto known = memo_.find(word);
-        if (known == memo_.end()) {
-            if (memo_.size() >= kMemoEntries) memo_.clear();
-            known = memo_.emplace(std::string(word), match(word, special)).first;
-        }
-        const Match& m = known->second;
-        if (m.dropped) continue; // only marks: the analyzer drops it too
-        t.key = m.key;
+        const std::uint64_t hash = word_hash(word);
+        const Memo::Entry* m = memo_.find(word, hash);
+        if (m == nullptr) m = &memo_.add(word, hash, match(word, special));
+        if (m->dropped) continue; // only marks: the analyzer drops it too
+        t.key = m->key;
         out.push_back(t);
-        if (keep_exacts) {
-            if (exacts_.size() <= kept) exacts_.emplace_back();
-            exacts_[kept].assign(m.exact); // reuses the string's storage from earlier calls
-        }
-        ++kept;
+        if (keep_exacts) exacts_.emplace_back(m->exact, m->exact_size);
     }
     // Phrases: runs of tokens whose exact forms are the phrase's words, in order. Each
     // occurrence is one group, highlighted as one unit.
@@ -200,7 +262,9 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
         if (phrase.empty() || phrase.size() > out.size()) continue;
         for (std::size_t i = 0; i + phrase.size() <= out.size(); ++i) {
             bool hit = true;
-            for (std::size_t k = 0; k < phrase.size() && hit; ++k) hit = exacts_[i + k] == phrase[k];
+            for (std::size_t k = 0; k < phrase.size() && hit; ++k) {
+                hit = memo_.text(exacts_[i + k].first, exacts_[i + k].second) == phrase[k];
+            }
             if (!hit) continue;
             for (std::size_t k = 0; k < phrase.size(); ++k) {
                 out[i + k].group = next_group;
@@ -312,16 +376,16 @@ Snippet Snippeter::render(
 }
 
 Snippet Snippeter::highlight_all(std::string_view text) const {
-    std::vector<Tok> toks;
-    analyze(text, toks);
-    return render(text, toks, 0, text.size(), false);
+    analyze(text, toks_);
+    return render(text, toks_, 0, text.size(), false);
 }
 
 Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
-    std::vector<Tok> toks;
+    std::vector<Tok>& toks = toks_;
     analyze(text, toks);
     if (toks.empty()) return Snippet{};
-    std::vector<std::size_t> matches; // indices of matching tokens, in order
+    std::vector<std::size_t>& matches = matches_; // indices of matching tokens, in order
+    matches.clear();
     for (std::size_t i = 0; i < toks.size(); ++i) {
         if (toks[i].key >= 0) matches.push_back(i);
     }

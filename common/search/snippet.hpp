@@ -11,11 +11,9 @@
 #include "common/search/query_parser.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -62,13 +60,40 @@ class Snippeter {
     };
     /// What a token matches, worked out once a query per distinct word (see analyze()).
     struct Match {
-        int key = -1;       ///< as Tok::key
+        int key = -1;         ///< as Tok::key
         bool dropped = false; ///< only marks: no token at all (the analyzer drops it)
-        std::string exact;  ///< its normalized form, kept only when the query has phrases
+        std::string exact;    ///< its normalized form, kept only when the query has phrases
     };
-    struct WordHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    /// Original word → what it matches, for the words that pass the letter filters: an
+    /// open-addressing table over the words' bytes, probed with a hash the scan of a token
+    /// computes along with its letter set. (A std::unordered_map<std::string, …> cost a hash
+    /// of its own, a node and a string a word: a tenth of the snippet time.)
+    class Memo {
+      public:
+        struct Entry {
+            std::uint64_t hash = 0;
+            std::uint32_t word = 0;       ///< offset of the original word in the arena
+            std::uint32_t word_size = 0;  ///< 0: a free slot (a token is never empty)
+            std::uint32_t exact = 0;      ///< offset of its normalized form in the arena (phrases)
+            std::uint32_t exact_size = 0;
+            int key = -1;
+            bool dropped = false;
+        };
+        /// The entry of `word` (hash `hash`), or null.
+        [[nodiscard]] const Entry* find(std::string_view word, std::uint64_t hash) const noexcept;
+        /// Adds `word`, which find() did not find, with what it matches.
+        const Entry& add(std::string_view word, std::uint64_t hash, const Match& m);
+        [[nodiscard]] std::string_view text(std::uint32_t at, std::uint32_t size) const noexcept {
+            return std::string_view(arena_).substr(at, size);
+        }
+        [[nodiscard]] std::size_t size() const noexcept { return entries_; }
+        void clear();
+
+      private:
+        void grow();
+        std::vector<Entry> slots_; ///< a power of two long, at most half full
+        std::size_t entries_ = 0;
+        std::string arena_;
     };
     void analyze(std::string_view text, std::vector<Tok>& out) const;
     [[nodiscard]] Match match(std::string_view word, bool special) const;
@@ -94,12 +119,16 @@ class Snippeter {
     /// Letters a token must have (some key's letter set) to be normalized at all.
     std::vector<std::uint64_t> token_filters_;
     bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
-    // Buffers reused from call to call.
+    // Buffers reused from call to call (and from hit to hit).
     mutable std::vector<Token> spans_;
+    mutable std::vector<Tok> toks_;
+    mutable std::vector<std::size_t> matches_;
     mutable std::string exact_;
-    mutable std::vector<std::string> exacts_;
-    /// Original word → what it matches, for the words that pass the letter filters.
-    mutable std::unordered_map<std::string, Match, WordHash, std::equal_to<>> memo_;
+    /// Per kept token, when the query has phrases: its normalized form in the memo's arena
+    /// (offset, size; size 0 for a token whose form was not worked out).
+    mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> exacts_;
+    mutable Memo memo_;
+    /// Emptied (before a text, never during one) when it holds this many words.
     static constexpr std::size_t kMemoEntries = 1 << 14;
 };
 
