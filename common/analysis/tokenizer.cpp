@@ -1,18 +1,17 @@
 #include "common/analysis/tokenizer.hpp"
 
 #include "common/analysis/normalizer.hpp"
+#include "common/analysis/word_scan.hpp"
 #include "common/util/utf8.hpp"
 
 #include <unicode/uchar.h>
 
 #include <array>
+#include <vector>
 
-namespace fahras {
-namespace {
+namespace fahras::detail {
 
-enum class CharClass : unsigned char { Separator, Word, Digit, Joiner, NumberSeparator };
-
-[[nodiscard]] CharClass classify(int32_t c) noexcept {
+CharClass classify(int32_t c) noexcept {
     if (c < 0) return CharClass::Separator;
     if (c < 0x80) {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return CharClass::Word;
@@ -53,52 +52,38 @@ enum class CharClass : unsigned char { Separator, Word, Digit, Joiner, NumberSep
     }
 }
 
-// The class of every code point below U+0800: the one- and two-byte UTF-8 sequences (ASCII,
-// Arabic, Latin, Greek, Cyrillic, Hebrew), nearly every character of the text we index. Built
-// once from classify() itself, so it cannot disagree with it; tokenize() then decodes and
-// classifies those characters with a load instead of U8_NEXT and classify()'s branches and
-// ICU call (tokenizing was a tenth of the snippet time of a batch of headlines).
-struct SmallClasses {
-    std::array<CharClass, 0x800> of{};
-    SmallClasses() {
-        for (int32_t c = 0; c < 0x800; ++c) of[static_cast<std::size_t>(c)] = classify(c);
-    }
-};
+// Built once from classify() itself, so it cannot disagree with it (word_scan.hpp).
+const CharClass* small_classes() noexcept {
+    static const std::array<CharClass, kSmallCodePoints> table = [] {
+        std::array<CharClass, kSmallCodePoints> t{};
+        for (std::uint32_t c = 0; c < kSmallCodePoints; ++c) t[c] = classify(static_cast<int32_t>(c));
+        return t;
+    }();
+    return table.data();
+}
 
-// Decodes the character at s[i], advances i past it, and returns its class.
-struct FastNext {
-    const SmallClasses& table;
-    CharClass operator()(std::string_view s, std::size_t& i) const noexcept {
-        const auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            ++i;
-            return table.of[b];
+const std::uint8_t* arabic_pairs() noexcept {
+    static const std::vector<std::uint8_t> table = [] {
+        std::vector<std::uint8_t> t(0x10000);
+        for (std::uint32_t c = 0x600; c < 0x680; ++c) {
+            const CharClass k = small_classes()[c];
+            const std::uint32_t lead = 0xC0 | (c >> 6);
+            const std::uint32_t trail = 0x80 | (c & 0x3F);
+            t[lead | (trail << 8)] = k == CharClass::Word ? kRunLetter : k == CharClass::Joiner ? kRunMark : 0;
         }
-        // A lead byte C2–DF and a continuation byte are always a well-formed sequence (C0 and
-        // C1 would be overlong): the code point U8_NEXT would decode.
-        if (b >= 0xC2 && b <= 0xDF && i + 1 < s.size()) {
-            const auto t = static_cast<unsigned char>(s[i + 1]);
-            if ((t & 0xC0) == 0x80) {
-                i += 2;
-                return table.of[(static_cast<std::size_t>(b & 0x1F) << 6) | (t & 0x3F)];
-            }
-        }
-        return classify(utf8::next(s, i));
-    }
-};
+        return t;
+    }();
+    return table.data();
+}
 
-// The same, decoding everything with ICU's U8_NEXT and classifying with classify().
-struct PlainNext {
-    CharClass operator()(std::string_view s, std::size_t& i) const noexcept { return classify(utf8::next(s, i)); }
-};
-
-template <typename Next>
-std::uint32_t tokenize_with(std::string_view text, std::vector<Token>& out, std::uint32_t first_position, Next next) {
+std::uint32_t tokenize_reference(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
+    // The scanner as it was written before word_scan.hpp: one state machine, every character
+    // decoded by ICU's U8_NEXT and classified on the spot.
     std::uint32_t position = first_position;
     std::size_t i = 0;
     std::size_t start = 0;
     bool in_word = false;
-    bool has_base = false;  // the word has a letter or digit (not just marks)
+    bool has_base = false; // the word has a letter or digit (not just marks)
     bool last_digit = false;
 
     auto finish = [&](std::size_t end) {
@@ -112,7 +97,7 @@ std::uint32_t tokenize_with(std::string_view text, std::vector<Token>& out, std:
 
     while (i < text.size()) {
         const std::size_t at = i;
-        const CharClass cls = next(text, i);
+        const CharClass cls = classify(utf8::next(text, i));
         switch (cls) {
         case CharClass::Word:
         case CharClass::Digit:
@@ -130,7 +115,7 @@ std::uint32_t tokenize_with(std::string_view text, std::vector<Token>& out, std:
             // Keep 3.5, ٣٫٥ and 3,000 whole: a separator between two digits.
             if (in_word && last_digit && i < text.size()) {
                 std::size_t j = i;
-                if (next(text, j) == CharClass::Digit) break;
+                if (classify(utf8::next(text, j)) == CharClass::Digit) break;
             }
             finish(at);
             break;
@@ -144,19 +129,24 @@ std::uint32_t tokenize_with(std::string_view text, std::vector<Token>& out, std:
     return position;
 }
 
+} // namespace fahras::detail
+
+namespace fahras {
+namespace {
+
+// Keeps the spans, nothing else.
+struct SpanSink {
+    std::vector<Token>& out;
+    void start() noexcept {}
+    void add(std::uint32_t) noexcept {}
+    void word(std::uint32_t begin, std::uint32_t end, std::uint32_t position) { out.push_back(Token{begin, end, position}); }
+};
+
 } // namespace
 
 std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
-    static const SmallClasses table;
-    return tokenize_with(text, out, first_position, FastNext{table});
+    SpanSink sink{out};
+    return detail::scan_words(text, first_position, sink);
 }
-
-namespace detail {
-
-std::uint32_t tokenize_reference(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
-    return tokenize_with(text, out, first_position, PlainNext{});
-}
-
-} // namespace detail
 
 } // namespace fahras

@@ -9,9 +9,11 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/search/query_parser.hpp"
+#include "common/search/word_forms.hpp"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,8 +39,14 @@ inline constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
 class Snippeter {
   public:
     /// `weights` gives the weight of a matched stem or exact form (e.g. its IDF); missing
-    /// terms weigh 1.
-    Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights = {});
+    /// terms weigh 1. `forms`, when given, must outlive the Snippeter and belong to `analyzer`:
+    /// words are analyzed through it (else through a WordForms of the Snippeter's own).
+    Snippeter(
+        const Analyzer& analyzer,
+        HighlightTerms terms,
+        std::map<std::string, double> weights = {},
+        WordForms* forms = nullptr
+    );
 
     /// The best window of at most about `max_bytes` bytes of `text` (never cutting a word).
     [[nodiscard]] Snippet make(std::string_view text, std::size_t max_bytes) const;
@@ -96,19 +104,23 @@ class Snippeter {
         std::string arena_;
     };
     void analyze(std::string_view text, std::vector<Tok>& out) const;
-    [[nodiscard]] Match match(std::string_view word, bool special) const;
-    int add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights);
+    void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, std::uint64_t letters, std::vector<Tok>& out) const;
+    [[nodiscard]] Match match(std::string_view word, std::uint64_t hash, bool special) const;
+    int add_key(std::map<std::string, Key, std::less<>>& keys, const std::string& key, const std::map<std::string, double>& weights);
     Snippet render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end) const;
 
     const Analyzer& analyzer_;
-    std::map<std::string, Key> stem_keys_;   ///< query stem → key
-    std::map<std::string, Key> exact_keys_;  ///< =word → key
-    std::map<std::string, Key> phrase_keys_; ///< words of phrases → key (match only in a phrase)
-    std::map<std::string, Key> prefix_keys_; ///< pre* → key
+    std::unique_ptr<WordForms> own_forms_; ///< when the caller gave none
+    WordForms* forms_;
+    // (std::less<>: looked up with the string_views of WordForms.)
+    std::map<std::string, Key, std::less<>> stem_keys_;   ///< query stem → key
+    std::map<std::string, Key, std::less<>> exact_keys_;  ///< =word → key
+    std::map<std::string, Key, std::less<>> phrase_keys_; ///< words of phrases → key (match only in a phrase)
+    std::map<std::string, Key, std::less<>> prefix_keys_; ///< pre* → key
     /// Recall streams (Snowball stem, alef skeleton) → the key of the query word's stem, so a
     /// word found only through them (ٱلۡيَتَٰمَىٰ for اليتامى) is highlighted with that word's weight.
-    std::map<std::string, int> recall_keys_;
-    std::map<std::string, int> skeleton_keys_;
+    std::map<std::string, int, std::less<>> recall_keys_;
+    std::map<std::string, int, std::less<>> skeleton_keys_;
     mutable std::vector<AnalyzedToken> one_; ///< full analysis of one token (recall streams)
     std::vector<std::vector<std::string>> phrases_;
     std::vector<double> weights_; ///< per key id
@@ -120,10 +132,9 @@ class Snippeter {
     std::vector<std::uint64_t> token_filters_;
     bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
     // Buffers reused from call to call (and from hit to hit).
-    mutable std::vector<Token> spans_;
     mutable std::vector<Tok> toks_;
     mutable std::vector<std::size_t> matches_;
-    mutable std::string exact_;
+    mutable std::vector<std::uint32_t> seen_; ///< per key, while windows are scored (make())
     /// Per kept token, when the query has phrases: its normalized form in the memo's arena
     /// (offset, size; size 0 for a token whose form was not worked out).
     mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> exacts_;
