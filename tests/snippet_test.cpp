@@ -285,3 +285,46 @@ TEST_CASE("snippets after the word memo fills", "[snippet]") {
         CHECK(marked(snippeter.highlight_all("فازت قَطَر بكأس العالم ثم كأس العالم")) == "فازت [قَطَر] بكأس العالم ثم [كأس العالم]");
     }
 }
+
+// WordForms (word_forms.hpp) keeps what it learnt of each original word from query to query:
+// Snippeters of different queries that share one give what each gives with a WordForms of its
+// own, before and after it fills and empties itself (kMaxEntries words).
+TEST_CASE("snippeters sharing one WordForms agree with snippeters that do not", "[snippet]") {
+    const Analyzer analyzer;
+    WordForms shared(analyzer);
+    const std::string body =
+        "وَقَّعَتْ قَطَرُ وَالْكُوَيْتُ اتِّفَاقِيَّةَ الشَّرَاكَةِ، وقال وزير الطاقة إن الاتفاقية تفتح الباب أمام "
+        "الاستثمار المشترك في قطاع الطاقة. واستعدت الشركات للمشاريع الجديدة بالطاقة الشمسية.";
+    const std::vector<std::string> queries = {
+        "الشراكة قطر الكويت", "الطاقة الشمسية", "\"قطاع الطاقة\" الاستثمار", "يستعد الشركات", "طاق*", "=الطاقة",
+    };
+    auto check_all = [&] {
+        for (const std::string& query : queries) {
+            const auto terms = parse_query(query, analyzer).highlight;
+            const Snippeter with_shared(analyzer, terms, {}, &shared);
+            const Snippeter alone(analyzer, terms);
+            CAPTURE(query);
+            CHECK(marked(with_shared.make(body, 100)) == marked(alone.make(body, 100)));
+            CHECK(marked(with_shared.highlight_all(body)) == marked(alone.highlight_all(body)));
+        }
+    };
+    check_all();
+    // More distinct words than it keeps, each with the letters of قطر (so each one is analyzed).
+    static constexpr std::string_view kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ز", "س"};
+    std::string many;
+    for (std::size_t i = 0; i < WordForms::kMaxEntries + 5000; ++i) {
+        many += " قطر";
+        for (std::size_t n = i; n > 0; n /= 10) many += kLetters[n % 10];
+        many += kLetters[0];
+    }
+    many += " وقطر";
+    const Snippeter filler(analyzer, parse_query("قطر", analyzer).highlight, {}, &shared);
+    const std::string all = marked(filler.highlight_all(many));
+    CHECK(all.substr(all.size() - std::string("[وقطر]").size()) == "[وقطر]");
+    CHECK(shared.size() < WordForms::kMaxEntries);
+    check_all();
+    // A WordForms of another Analyzer is not used (the Snippeter makes its own).
+    const Analyzer light(AnalyzerConfig{.stemmer = StemmerKind::Light10});
+    const auto terms = parse_query("الطاقة", light).highlight;
+    CHECK(marked(Snippeter(light, terms, {}, &shared).make(body, 100)) == marked(Snippeter(light, terms).make(body, 100)));
+}
