@@ -90,6 +90,10 @@ TEST_CASE("snippet highlights: one row per rule", "[snippet]") {
         {"الحرة في الجامعات", "البرمجيات الحرة في الجامعات",       "البرمجيات [الحرة] [في] [الجامعات]"},
         // Latin words and digits, any case
         {"cnn 2022", "المنامة (CNN) حتى العام 2022",               "المنامة ([CNN]) حتى العام [2022]"},
+        // a stem with no letter but ا: its letter set less ا is empty, so every token is looked at
+        {"ا",        "حرف ا ثم ب ثم آ",                            "حرف [ا] ثم ب ثم [آ]"},
+        // a query of rare and of common letters (the filter index keys each set by its rarest)
+        {"ظل الامل", "في ظل الأمل والآمال والظلال",                "في [ظل] [الأمل] والآمال والظلال"},
     }));
     // clang-format on
     CAPTURE(query);

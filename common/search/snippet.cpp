@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstring>
 
@@ -200,6 +201,17 @@ void WordForms::clear() {
     block_size_ = 0;
 }
 
+// Whether some set of the index is within `have`: only the sets whose pivot `have` holds can be.
+bool Snippeter::FilterIndex::any_within(std::uint64_t have) const noexcept {
+    if (always) return true;
+    for (std::uint64_t m = have & pivots; m != 0; m &= m - 1) {
+        for (const std::uint64_t need : by_pivot[static_cast<std::size_t>(std::countr_zero(m))]) {
+            if ((need & ~have) == 0) return true;
+        }
+    }
+    return false;
+}
+
 const Snippeter::Memo::Entry* Snippeter::Memo::find(std::string_view word, std::uint64_t hash) const noexcept {
     if (slots_.empty()) return nullptr;
     const std::size_t mask = slots_.size() - 1;
@@ -288,6 +300,28 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
     // of every hit: a set that holds another set of its list never decides, so it goes (a
     // headline's stem and Snowball stem are often the same letters).
     for (auto* filters : {&stem_filters_, &recall_filters_, &token_filters_}) drop_redundant(*filters);
+    // Arabic letters, most frequent first (as normalized: no ة أ ى); a set's pivot is its
+    // letter latest in this list, or a letter the list lacks (Latin, digits), rarer still.
+    static constexpr std::string_view kByFrequency[] = {
+        "ا", "ل", "ي", "م", "و", "ن", "ه", "ر", "ب", "ت", "ع", "د", "س", "ف", "ك",
+        "ق", "ح", "ج", "ش", "ط", "ص", "ز", "خ", "ث", "ض", "غ", "ذ", "ظ", "ء",
+    };
+    std::array<int, 64> rank{};
+    rank.fill(static_cast<int>(std::size(kByFrequency)));
+    for (std::size_t r = 0; r < std::size(kByFrequency); ++r) rank[static_cast<std::size_t>(std::countr_zero(letter_mask(kByFrequency[r])))] = static_cast<int>(r);
+    for (const std::uint64_t need : token_filters_) {
+        if (need == 0) {
+            token_index_.always = true;
+            continue;
+        }
+        int pivot = -1;
+        for (std::uint64_t m = need; m != 0; m &= m - 1) {
+            const int bit = std::countr_zero(m);
+            if (pivot < 0 || rank[static_cast<std::size_t>(bit)] > rank[static_cast<std::size_t>(pivot)]) pivot = bit;
+        }
+        token_index_.by_pivot[static_cast<std::size_t>(pivot)].push_back(need);
+        token_index_.pivots |= std::uint64_t{1} << pivot;
+    }
 }
 
 int Snippeter::add_key(std::map<std::string, Key, std::less<>>& keys, const std::string& key, const std::map<std::string, double>& weights) {
@@ -312,7 +346,7 @@ void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint3
     // form is never needed (not even for a phrase: a phrase word has its own letter set).
     if (stem_within_exact_) {
         special = (letters & kSpecial) != 0;
-        if (!special && !has_some(token_filters_, fold_letters(letters))) {
+        if (!special && !token_index_.any_within(fold_letters(letters))) {
             // A token with letters has a non-empty normalized form: it is kept (as
             // Analyzer::analyze keeps it), only its form is not worked out.
             out.push_back(t);

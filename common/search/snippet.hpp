@@ -11,6 +11,7 @@
 #include "common/search/query_parser.hpp"
 #include "common/search/word_forms.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -130,6 +131,16 @@ class Snippeter {
     std::vector<std::uint64_t> recall_filters_;
     /// Letters a token must have (some key's letter set) to be normalized at all.
     std::vector<std::uint64_t> token_filters_;
+    /// token_filters_ by pivot: each set under its rarest letter (by the letter frequencies of
+    /// Arabic text), so that a token is tested only against the sets whose pivot it has, and a
+    /// token with no pivot at all (most) against none. `always`: some set is empty.
+    struct FilterIndex {
+        bool always = false;
+        std::uint64_t pivots = 0;
+        std::array<std::vector<std::uint64_t>, 64> by_pivot;
+        [[nodiscard]] bool any_within(std::uint64_t have) const noexcept;
+    };
+    FilterIndex token_index_;
     bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
     // Buffers reused from call to call (and from hit to hit).
     mutable std::vector<Tok> toks_;
