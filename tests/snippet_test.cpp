@@ -90,6 +90,10 @@ TEST_CASE("snippet highlights: one row per rule", "[snippet]") {
         {"الحرة في الجامعات", "البرمجيات الحرة في الجامعات",       "البرمجيات [الحرة] [في] [الجامعات]"},
         // Latin words and digits, any case
         {"cnn 2022", "المنامة (CNN) حتى العام 2022",               "المنامة ([CNN]) حتى العام [2022]"},
+        // a stem with no letter but ا: its letter set less ا is empty, so every token is looked at
+        {"ا",        "حرف ا ثم ب ثم آ",                            "حرف [ا] ثم ب ثم [آ]"},
+        // a query of rare and of common letters (the filter index keys each set by its rarest)
+        {"ظل الامل", "في ظل الأمل والآمال والظلال",                "في [ظل] [الأمل] والآمال والظلال"},
     }));
     // clang-format on
     CAPTURE(query);
@@ -223,4 +227,108 @@ TEST_CASE("two windows when one cannot show every query word", "[snippet]") {
     // With one query word, one window.
     const std::string one = snippet_for("قطر", body, 120);
     CHECK(one.find(std::string(kEllipsis) + " ") == std::string::npos);
+}
+
+// One Snippeter serves every hit of a query, and remembers what each distinct original word
+// matched (snippet.hpp, Snippeter::Memo). What it shows for a text must not depend on the texts
+// it saw before: the same snippets, hit after hit, as a fresh Snippeter gives for each.
+TEST_CASE("a snippeter gives each hit the snippet a fresh one gives", "[snippet]") {
+    const Analyzer analyzer;
+    std::string filler;
+    for (int i = 0; i < 25; ++i) filler += " كلام عام عن الأخبار.";
+    const std::vector<std::string> bodies = {
+        // diacritized originals, clitics, the match in the first and in the last word
+        "وَالشَّرَاكَةُ بَيْنَ قَطَرَ وَالْكُوَيْتِ" + filler,
+        "بداية" + filler + " ووقعت قطر اتفاقية الشراكة مع الكويت.",
+        "اتفاقية الشراكة" + filler + " ثم اتفاقية أخرى وشراكة ثالثة بالشراكة.",
+        // the same words in other spellings: each a word of its own for the memo
+        "الشراكة الشراكه الشَّراكة الشـراكة والشراكة للشراكة اتفاقيه اتفاقيّة",
+        "",
+        "قطر",
+        "نص بلا أي كلمة من كلمات السؤال" + filler,
+    };
+    for (const std::string query : {"الشراكة قطر الكويت", "\"اتفاقية الشراكة\" قطر", "شراك* =قطر"}) {
+        const auto terms = parse_query(query, analyzer).highlight;
+        const Snippeter shared(analyzer, terms);
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const std::string& body : bodies) {
+                CAPTURE(query, body);
+                const Snippeter fresh(analyzer, terms);
+                const Snippet expected = fresh.make(body, 120);
+                const Snippet got = shared.make(body, 120);
+                CHECK(got.text == expected.text);
+                CHECK(got.highlights == expected.highlights);
+                CHECK(marked(shared.highlight_all(body)) == marked(Snippeter(analyzer, terms).highlight_all(body)));
+            }
+        }
+    }
+    // The phrase, in a diacritized original, at the start and at the end of a body.
+    const Snippeter phrase(analyzer, parse_query("\"اتفاقية الشراكة\"", analyzer).highlight);
+    CHECK(marked(phrase.highlight_all("اتِّفَاقِيَّةُ الشَّرَاكَةِ وَقَّعَهَا البَلَدَانِ")) == "[اتِّفَاقِيَّةُ الشَّرَاكَةِ] وَقَّعَهَا البَلَدَانِ");
+    CHECK(marked(phrase.highlight_all("وقع البلدان اتفاقية الشراكة")) == "وقع البلدان [اتفاقية الشراكة]");
+    CHECK(marked(phrase.highlight_all("الشراكة اتفاقية")) == "الشراكة اتفاقية");
+}
+
+// The memo is emptied when it has held many words, between two texts: a text with more
+// distinct candidate words than it keeps, then others, still match and find their phrases.
+TEST_CASE("snippets after the word memo fills", "[snippet]") {
+    const Analyzer analyzer;
+    const Snippeter snippeter(analyzer, parse_query("\"كأس العالم\" قطر", analyzer).highlight);
+    // 20,000 distinct words that hold the letters of قطر (so each one is looked up).
+    static constexpr std::string_view kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ز", "س"};
+    std::string many;
+    for (int i = 0; i < 20000; ++i) {
+        many += " قطر";
+        for (int n = i; n > 0; n /= 10) many += kLetters[n % 10];
+        many += kLetters[0];
+    }
+    many += " كأس العالم في قطر";
+    const std::string last = marked(snippeter.highlight_all(many));
+    CHECK(last.substr(last.size() - std::string("[كأس العالم] في [قطر]").size()) == "[كأس العالم] في [قطر]");
+    for (int round = 0; round < 3; ++round) {
+        CHECK(marked(snippeter.highlight_all("فازت قَطَر بكأس العالم ثم كأس العالم")) == "فازت [قَطَر] بكأس العالم ثم [كأس العالم]");
+    }
+}
+
+// WordForms (word_forms.hpp) keeps what it learnt of each original word from query to query:
+// Snippeters of different queries that share one give what each gives with a WordForms of its
+// own, before and after it fills and empties itself (kMaxEntries words).
+TEST_CASE("snippeters sharing one WordForms agree with snippeters that do not", "[snippet]") {
+    const Analyzer analyzer;
+    WordForms shared(analyzer);
+    const std::string body =
+        "وَقَّعَتْ قَطَرُ وَالْكُوَيْتُ اتِّفَاقِيَّةَ الشَّرَاكَةِ، وقال وزير الطاقة إن الاتفاقية تفتح الباب أمام "
+        "الاستثمار المشترك في قطاع الطاقة. واستعدت الشركات للمشاريع الجديدة بالطاقة الشمسية.";
+    const std::vector<std::string> queries = {
+        "الشراكة قطر الكويت", "الطاقة الشمسية", "\"قطاع الطاقة\" الاستثمار", "يستعد الشركات", "طاق*", "=الطاقة",
+    };
+    auto check_all = [&] {
+        for (const std::string& query : queries) {
+            const auto terms = parse_query(query, analyzer).highlight;
+            const Snippeter with_shared(analyzer, terms, {}, &shared);
+            const Snippeter alone(analyzer, terms);
+            CAPTURE(query);
+            CHECK(marked(with_shared.make(body, 100)) == marked(alone.make(body, 100)));
+            CHECK(marked(with_shared.highlight_all(body)) == marked(alone.highlight_all(body)));
+        }
+    };
+    check_all();
+    // More distinct words than it keeps, each with the letters of قطر (so each one is analyzed).
+    static constexpr std::string_view kLetters[] = {"ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ز", "س"};
+    std::string many;
+    for (std::size_t i = 0; i < WordForms::kMaxEntries + 5000; ++i) {
+        many += " قطر";
+        for (std::size_t n = i; n > 0; n /= 10) many += kLetters[n % 10];
+        many += kLetters[0];
+    }
+    many += " وقطر";
+    const Snippeter filler(analyzer, parse_query("قطر", analyzer).highlight, {}, &shared);
+    const std::string all = marked(filler.highlight_all(many));
+    CHECK(all.substr(all.size() - std::string("[وقطر]").size()) == "[وقطر]");
+    CHECK(shared.size() < WordForms::kMaxEntries);
+    check_all();
+    // A WordForms of another Analyzer is not used (the Snippeter makes its own).
+    const Analyzer light(AnalyzerConfig{.stemmer = StemmerKind::Light10});
+    const auto terms = parse_query("الطاقة", light).highlight;
+    CHECK(marked(Snippeter(light, terms, {}, &shared).make(body, 100)) == marked(Snippeter(light, terms).make(body, 100)));
 }

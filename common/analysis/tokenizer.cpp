@@ -1,16 +1,17 @@
 #include "common/analysis/tokenizer.hpp"
 
 #include "common/analysis/normalizer.hpp"
+#include "common/analysis/word_scan.hpp"
 #include "common/util/utf8.hpp"
 
 #include <unicode/uchar.h>
 
-namespace fahras {
-namespace {
+#include <array>
+#include <vector>
 
-enum class CharClass { Separator, Word, Digit, Joiner, NumberSeparator };
+namespace fahras::detail {
 
-[[nodiscard]] CharClass classify(int32_t c) noexcept {
+CharClass classify(int32_t c) noexcept {
     if (c < 0) return CharClass::Separator;
     if (c < 0x80) {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return CharClass::Word;
@@ -51,14 +52,38 @@ enum class CharClass { Separator, Word, Digit, Joiner, NumberSeparator };
     }
 }
 
-} // namespace
+// Built once from classify() itself, so it cannot disagree with it (word_scan.hpp).
+const CharClass* small_classes() noexcept {
+    static const std::array<CharClass, kSmallCodePoints> table = [] {
+        std::array<CharClass, kSmallCodePoints> t{};
+        for (std::uint32_t c = 0; c < kSmallCodePoints; ++c) t[c] = classify(static_cast<int32_t>(c));
+        return t;
+    }();
+    return table.data();
+}
 
-std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
+const std::uint8_t* arabic_pairs() noexcept {
+    static const std::vector<std::uint8_t> table = [] {
+        std::vector<std::uint8_t> t(0x10000);
+        for (std::uint32_t c = 0x600; c < 0x680; ++c) {
+            const CharClass k = small_classes()[c];
+            const std::uint32_t lead = 0xC0 | (c >> 6);
+            const std::uint32_t trail = 0x80 | (c & 0x3F);
+            t[lead | (trail << 8)] = k == CharClass::Word ? kRunLetter : k == CharClass::Joiner ? kRunMark : 0;
+        }
+        return t;
+    }();
+    return table.data();
+}
+
+std::uint32_t tokenize_reference(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
+    // The scanner as it was written before word_scan.hpp: one state machine, every character
+    // decoded by ICU's U8_NEXT and classified on the spot.
     std::uint32_t position = first_position;
     std::size_t i = 0;
     std::size_t start = 0;
     bool in_word = false;
-    bool has_base = false;  // the word has a letter or digit (not just marks)
+    bool has_base = false; // the word has a letter or digit (not just marks)
     bool last_digit = false;
 
     auto finish = [&](std::size_t end) {
@@ -72,8 +97,8 @@ std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint
 
     while (i < text.size()) {
         const std::size_t at = i;
-        const int32_t c = utf8::next(text, i);
-        switch (classify(c)) {
+        const CharClass cls = classify(utf8::next(text, i));
+        switch (cls) {
         case CharClass::Word:
         case CharClass::Digit:
             if (!in_word) {
@@ -81,7 +106,7 @@ std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint
                 start = at;
             }
             has_base = true;
-            last_digit = classify(c) == CharClass::Digit;
+            last_digit = cls == CharClass::Digit;
             break;
         case CharClass::Joiner:
             // A mark after a separator (a lone combining mark) starts nothing.
@@ -102,6 +127,26 @@ std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint
     }
     finish(text.size());
     return position;
+}
+
+} // namespace fahras::detail
+
+namespace fahras {
+namespace {
+
+// Keeps the spans, nothing else.
+struct SpanSink {
+    std::vector<Token>& out;
+    void start() noexcept {}
+    void add(std::uint32_t) noexcept {}
+    void word(std::uint32_t begin, std::uint32_t end, std::uint32_t position) { out.push_back(Token{begin, end, position}); }
+};
+
+} // namespace
+
+std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint32_t first_position) {
+    SpanSink sink{out};
+    return detail::scan_words(text, first_position, sink);
 }
 
 } // namespace fahras

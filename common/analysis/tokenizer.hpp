@@ -32,4 +32,10 @@ inline constexpr std::size_t kMaxWordBytes = 200;
 /// Returns the position after the last word.
 std::uint32_t tokenize(std::string_view text, std::vector<Token>& out, std::uint32_t first_position = 0);
 
+namespace detail {
+/// tokenize() without its fast path (every character decoded by ICU's U8_NEXT and classified
+/// one by one): the reference the parity test in tests/tokenizer_test.cpp holds tokenize() to.
+std::uint32_t tokenize_reference(std::string_view text, std::vector<Token>& out, std::uint32_t first_position = 0);
+} // namespace detail
+
 } // namespace fahras

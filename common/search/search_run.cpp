@@ -64,7 +64,7 @@ RunSummary run_queries(
         if (snippets && !results.hits.empty()) {
             const auto snippet_started = Clock::now();
             const Snippeter snippeter(
-                searcher.analyzer(), parsed.highlight, searcher.highlight_weights(parsed.highlight)
+                searcher.analyzer(), parsed.highlight, searcher.highlight_weights(parsed.highlight), &searcher.word_forms()
             );
             snippet_ms += ms_since(snippet_started);
             for (const Hit& hit : results.hits) {

@@ -8,6 +8,7 @@
 #include "common/document/document.hpp"
 #include "common/search/maxscore.hpp"
 #include "common/search/query_parser.hpp"
+#include "common/search/word_forms.hpp"
 
 #include <xapian.h>
 
@@ -47,6 +48,8 @@ class Searcher {
     explicit Searcher(const std::string& path);
 
     [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
+    /// The analyzed words of earlier hits, for the snippets of the next (word_forms.hpp).
+    [[nodiscard]] WordForms& word_forms() noexcept { return word_forms_; }
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] const Xapian::Database& database() const noexcept { return db_; }
 
@@ -93,6 +96,7 @@ class Searcher {
     std::string path_;
     Xapian::Database db_;
     Analyzer analyzer_;
+    WordForms word_forms_{analyzer_};
     Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
     TermStatsCache term_stats_; ///< for db_'s current revision
     RankCache rank_cache_;      ///< for db_'s current revision

@@ -2,10 +2,13 @@
 
 #include "common/analysis/normalizer.hpp"
 #include "common/analysis/tokenizer.hpp"
+#include "common/analysis/word_scan.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cctype>
-#include <optional>
+#include <cstring>
 
 namespace fahras {
 namespace {
@@ -38,25 +41,39 @@ std::uint64_t letter_mask(std::string_view s) {
     return m;
 }
 
+constexpr std::uint64_t letter_bit(unsigned b) { return std::uint64_t{1} << (b & 63); }
+
 // The letter set of an *original* token, folded the way the normalizer folds (أ إ آ → ا,
 // ؤ → و, ئ ى → ي, ة → ه, A–Z → a–z), so that it holds the letter set of the token's normalized
-// form. Marks and tatweel only add bits (a superset is safe: it lets a token through to the
-// exact test). Returns nullopt for a token with a character outside ASCII and U+0621–U+065F:
-// such a token (presentation forms, Persian letters, other scripts) is always normalized.
-std::optional<std::uint64_t> raw_letter_mask(std::string_view s) {
-    constexpr auto bit = [](unsigned b) { return std::uint64_t{1} << (b & 63); };
-    std::uint64_t m = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            m |= bit(static_cast<unsigned>(std::tolower(b)));
-            continue;
+// form. It is worked out as the token is scanned: each character adds the bits of
+// kCharLetters (analyze()), then fold_letters() adds the folded letters. Marks and tatweel only add bits
+// (a superset is safe: it lets a token through to the exact test). A token with a character
+// outside ASCII and U+0621–U+065F (presentation forms, Persian letters, other scripts) gets
+// kSpecial: it is always normalized. No character of a token has bit 32 otherwise (it would
+// be a space, a backtick, U+0620 or U+0660, none of which is in that range or in a token).
+constexpr std::uint64_t kSpecial = letter_bit(32);
+
+// The bits of each code point below U+0800: ASCII by its case-folded byte, U+0621–U+065F by
+// the second byte of its UTF-8 (D8 A1 … D9 9F), anything else kSpecial. (A code point above
+// U+07FF is kSpecial too: see analyze().)
+struct CharLetters {
+    std::array<std::uint64_t, detail::kSmallCodePoints> of{};
+    constexpr CharLetters() {
+        for (std::uint32_t c = 0; c < detail::kSmallCodePoints; ++c) {
+            if (c < 0x80) {
+                of[c] = letter_bit(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            } else if (c >= 0x0621 && c <= 0x065F) {
+                of[c] = letter_bit(0x80 | (c & 0x3F));
+            } else {
+                of[c] = kSpecial;
+            }
         }
-        if (i + 1 >= s.size()) return std::nullopt;
-        const auto t = static_cast<unsigned char>(s[++i]);
-        if (!((b == 0xD8 && t >= 0xA1 && t <= 0xBF) || (b == 0xD9 && t >= 0x80 && t <= 0x9F))) return std::nullopt;
-        m |= bit(t);
     }
+};
+constexpr CharLetters kCharLetters;
+
+std::uint64_t fold_letters(std::uint64_t m) {
+    constexpr auto bit = letter_bit;
     // The normalizer's folds within that range: the folded letter's bit joins the set.
     if ((m & (bit(0xA2) | bit(0xA3) | bit(0xA5))) != 0) m |= bit(0xA7); // آ أ إ → ا
     if ((m & bit(0xA4)) != 0) m |= bit(0x88);                           // ؤ → و
@@ -80,10 +97,175 @@ void drop_redundant(std::vector<std::uint64_t>& sets) {
     sets = std::move(kept);
 }
 
+// Whether `have` holds every letter of some set of `sets`.
+bool has_some(const std::vector<std::uint64_t>& sets, std::uint64_t have) noexcept {
+    for (const std::uint64_t need : sets) {
+        if ((need & ~have) == 0) return true;
+    }
+    return false;
+}
+
 } // namespace
 
-Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights)
+// Eight bytes at a time: a word is a few of those.
+std::uint64_t WordForms::word_hash(std::string_view s) noexcept {
+    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = (s.size() + 1) * k;
+    auto mix = [&](std::uint64_t w) {
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, 8);
+        mix(w);
+    }
+    if (i < s.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        mix(w);
+    }
+    h *= k;
+    return h ^ (h >> 29);
+}
+
+WordForms::Entry& WordForms::get(std::string_view word, std::uint64_t hash) {
+    if (!slots_.empty()) {
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
+            Entry& e = entries_[slots_[i] - 1];
+            if (e.hash == hash && e.word == word) return e;
+        }
+    }
+    if (entries_.size() >= kMaxEntries) clear();
+    if ((entries_.size() + 1) * 2 > slots_.size()) {
+        slots_.assign(slots_.empty() ? 1024 : 2 * slots_.size(), 0);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t k = 0; k < entries_.size(); ++k) {
+            std::size_t i = entries_[k].hash & mask;
+            while (slots_[i] != 0) i = (i + 1) & mask;
+            slots_[i] = static_cast<std::uint32_t>(k + 1);
+        }
+    }
+    Entry e;
+    e.hash = hash;
+    e.word = keep(word);
+    scratch_.clear();
+    normalize_append(word, scratch_);
+    e.exact = keep(scratch_);
+    entries_.push_back(e);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<std::uint32_t>(entries_.size());
+    return entries_.back();
+}
+
+std::string_view WordForms::stem(Entry& e) {
+    if (!e.has_stem) {
+        e.stem = keep(analyzer_.stem(e.exact));
+        e.has_stem = true;
+    }
+    return e.stem;
+}
+
+std::string_view WordForms::recall(Entry& e) {
+    if (!e.has_recall) {
+        e.recall = keep(analyzer_.recall_stem(e.exact));
+        e.has_recall = true;
+    }
+    return e.recall;
+}
+
+std::string_view WordForms::keep(std::string_view s) {
+    if (s.empty()) return {};
+    static constexpr std::size_t kBlock = 1 << 16;
+    if (blocks_.empty() || block_size_ - block_used_ < s.size()) {
+        // A word longer than a block (a presentation form can expand to a phrase) gets its own.
+        block_size_ = std::max(kBlock, s.size());
+        blocks_.push_back(std::make_unique<char[]>(block_size_));
+        block_used_ = 0;
+    }
+    char* at = blocks_.back().get() + block_used_;
+    std::memcpy(at, s.data(), s.size());
+    block_used_ += s.size();
+    return {at, s.size()};
+}
+
+void WordForms::clear() {
+    entries_.clear();
+    std::fill(slots_.begin(), slots_.end(), 0);
+    blocks_.clear();
+    block_used_ = 0;
+    block_size_ = 0;
+}
+
+// Whether some set of the index is within `have`: only the sets whose pivot `have` holds can be.
+bool Snippeter::FilterIndex::any_within(std::uint64_t have) const noexcept {
+    if (always) return true;
+    for (std::uint64_t m = have & pivots; m != 0; m &= m - 1) {
+        for (const std::uint64_t need : by_pivot[static_cast<std::size_t>(std::countr_zero(m))]) {
+            if ((need & ~have) == 0) return true;
+        }
+    }
+    return false;
+}
+
+const Snippeter::Memo::Entry* Snippeter::Memo::find(std::string_view word, std::uint64_t hash) const noexcept {
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const Entry& e = slots_[i];
+        if (e.word_size == 0) return nullptr;
+        if (e.hash == hash && e.word_size == word.size() && std::memcmp(arena_.data() + e.word, word.data(), word.size()) == 0) {
+            return &e;
+        }
+    }
+}
+
+const Snippeter::Memo::Entry& Snippeter::Memo::add(std::string_view word, std::uint64_t hash, const Match& m) {
+    if ((entries_ + 1) * 2 > slots_.size()) grow();
+    Entry e;
+    e.hash = hash;
+    e.word = static_cast<std::uint32_t>(arena_.size());
+    e.word_size = static_cast<std::uint32_t>(word.size());
+    arena_.append(word);
+    e.exact = static_cast<std::uint32_t>(arena_.size());
+    e.exact_size = static_cast<std::uint32_t>(m.exact.size());
+    arena_.append(m.exact);
+    e.key = m.key;
+    e.dropped = m.dropped;
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].word_size != 0) i = (i + 1) & mask;
+    slots_[i] = e;
+    ++entries_;
+    return slots_[i];
+}
+
+void Snippeter::Memo::grow() {
+    std::vector<Entry> old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : 2 * old.size(), Entry{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Entry& e : old) {
+        if (e.word_size == 0) continue;
+        std::size_t i = e.hash & mask;
+        while (slots_[i].word_size != 0) i = (i + 1) & mask;
+        slots_[i] = e;
+    }
+}
+
+void Snippeter::Memo::clear() {
+    slots_.clear();
+    entries_ = 0;
+    arena_.clear();
+}
+
+Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights, WordForms* forms)
     : analyzer_(analyzer),
+      own_forms_(forms != nullptr && &forms->analyzer() == &analyzer ? nullptr : std::make_unique<WordForms>(analyzer)),
+      forms_(own_forms_ ? own_forms_.get() : forms),
       stem_within_exact_(
           analyzer.config().stemmer == StemmerKind::Light10 || analyzer.config().stemmer == StemmerKind::None ||
           analyzer.config().stemmer == StemmerKind::Light10Snowball
@@ -118,9 +300,31 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
     // of every hit: a set that holds another set of its list never decides, so it goes (a
     // headline's stem and Snowball stem are often the same letters).
     for (auto* filters : {&stem_filters_, &recall_filters_, &token_filters_}) drop_redundant(*filters);
+    // Arabic letters, most frequent first (as normalized: no ة أ ى); a set's pivot is its
+    // letter latest in this list, or a letter the list lacks (Latin, digits), rarer still.
+    static constexpr std::string_view kByFrequency[] = {
+        "ا", "ل", "ي", "م", "و", "ن", "ه", "ر", "ب", "ت", "ع", "د", "س", "ف", "ك",
+        "ق", "ح", "ج", "ش", "ط", "ص", "ز", "خ", "ث", "ض", "غ", "ذ", "ظ", "ء",
+    };
+    std::array<int, 64> rank{};
+    rank.fill(static_cast<int>(std::size(kByFrequency)));
+    for (std::size_t r = 0; r < std::size(kByFrequency); ++r) rank[static_cast<std::size_t>(std::countr_zero(letter_mask(kByFrequency[r])))] = static_cast<int>(r);
+    for (const std::uint64_t need : token_filters_) {
+        if (need == 0) {
+            token_index_.always = true;
+            continue;
+        }
+        int pivot = -1;
+        for (std::uint64_t m = need; m != 0; m &= m - 1) {
+            const int bit = std::countr_zero(m);
+            if (pivot < 0 || rank[static_cast<std::size_t>(bit)] > rank[static_cast<std::size_t>(pivot)]) pivot = bit;
+        }
+        token_index_.by_pivot[static_cast<std::size_t>(pivot)].push_back(need);
+        token_index_.pivots |= std::uint64_t{1} << pivot;
+    }
 }
 
-int Snippeter::add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights) {
+int Snippeter::add_key(std::map<std::string, Key, std::less<>>& keys, const std::string& key, const std::map<std::string, double>& weights) {
     const auto [it, added] = keys.emplace(key, Key{static_cast<int>(weights_.size()), letter_mask(key)});
     if (added) {
         const auto w = weights.find(key);
@@ -129,70 +333,59 @@ int Snippeter::add_key(std::map<std::string, Key>& keys, const std::string& key,
     return it->second.id;
 }
 
+// Appends the token text[begin, end), whose letters (Sink::add below) are `letters`, to `out`
+// with what it matches.
+void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, std::uint64_t letters, std::vector<Tok>& out) const {
+    const Tok t{begin, end, -1, -1};
+    const bool keep_exacts = !phrases_.empty();
+    // A token outside plain Arabic letters and ASCII (Uthmani marks, superscript alef,
+    // presentation forms…) skips every letter filter: its skeleton and written-out-alef stem
+    // exist only for such tokens.
+    bool special = !stem_within_exact_;
+    // Most tokens have no letter set of any key: they match nothing, and their normalized
+    // form is never needed (not even for a phrase: a phrase word has its own letter set).
+    if (stem_within_exact_) {
+        special = (letters & kSpecial) != 0;
+        if (!special && !token_index_.any_within(fold_letters(letters))) {
+            // A token with letters has a non-empty normalized form: it is kept (as
+            // Analyzer::analyze keeps it), only its form is not worked out.
+            out.push_back(t);
+            if (keep_exacts) exacts_.emplace_back(0, 0);
+            return;
+        }
+    }
+    // What a token matches depends on its bytes alone: the words of a query's hits repeat
+    // (its own words first of all), so each distinct word is worked out once a query.
+    const std::string_view word = text.substr(begin, end - begin);
+    const std::uint64_t hash = WordForms::word_hash(word);
+    const Memo::Entry* m = memo_.find(word, hash);
+    if (m == nullptr) m = &memo_.add(word, hash, match(word, hash, special));
+    if (m->dropped) return; // only marks: the analyzer drops it too
+    out.push_back(Tok{begin, end, m->key, -1});
+    if (keep_exacts) exacts_.emplace_back(m->exact, m->exact_size);
+}
+
 // Tokenizes `text` and analyzes each token with the Analyzer's own stages, as
 // Analyzer::analyze does (tests/snippet_test.cpp checks the two agree), then looks up what each
 // token matches. Analysis of the hits' stored text is the main cost of a snippet, so the stem
 // (the dearest stage) is only computed for a token that has every letter of some query stem or
 // prefix: a light10 stem is the word minus affixes, so it cannot hold a letter the word lacks.
 void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
-    spans_.clear();
-    tokenize(text, spans_);
     out.clear();
-    out.reserve(spans_.size());
-    const bool keep_exacts = !phrases_.empty();
-    std::size_t kept = 0;
-    for (const Token& span : spans_) {
-        Tok t{span.begin, span.end, -1, -1};
-        // A token outside plain Arabic letters and ASCII (Uthmani marks, superscript alef,
-        // presentation forms…) skips every letter filter: its skeleton and written-out-alef stem
-        // exist only for such tokens.
-        bool special = !stem_within_exact_;
-        // Most tokens have no letter set of any key: they match nothing, and their normalized
-        // form is never needed (not even for a phrase: a phrase word has its own letter set).
-        if (stem_within_exact_) {
-            bool candidate = false;
-            const auto raw = raw_letter_mask(span.view(text));
-            special = !raw;
-            if (const auto have = raw) {
-                for (const std::uint64_t need : token_filters_) {
-                    if ((need & ~*have) == 0) {
-                        candidate = true;
-                        break;
-                    }
-                }
-            } else {
-                candidate = true;
-            }
-            if (!candidate) {
-                // A token with letters has a non-empty normalized form: it is kept (as
-                // Analyzer::analyze keeps it), only its form is not worked out.
-                out.push_back(t);
-                if (keep_exacts) {
-                    if (exacts_.size() <= kept) exacts_.emplace_back();
-                    exacts_[kept].clear();
-                }
-                ++kept;
-                continue;
-            }
-        }
-        // What a token matches depends on its bytes alone: the words of a query's hits repeat
-        // (its own words first of all), so each distinct word is worked out once a query.
-        const std::string_view word = span.view(text);
-        auto known = memo_.find(word);
-        if (known == memo_.end()) {
-            if (memo_.size() >= kMemoEntries) memo_.clear();
-            known = memo_.emplace(std::string(word), match(word, special)).first;
-        }
-        const Match& m = known->second;
-        if (m.dropped) continue; // only marks: the analyzer drops it too
-        t.key = m.key;
-        out.push_back(t);
-        if (keep_exacts) {
-            if (exacts_.size() <= kept) exacts_.emplace_back();
-            exacts_[kept].assign(m.exact); // reuses the string's storage from earlier calls
-        }
-        ++kept;
-    }
+    // Emptied between texts only: exacts_ points into its arena.
+    if (memo_.size() >= kMemoEntries) memo_.clear();
+    exacts_.clear();
+    // Each token is looked at as soon as the scan has read it, with its letters.
+    struct Sink {
+        const Snippeter& snippeter;
+        std::string_view text;
+        std::vector<Tok>& out;
+        std::uint64_t letters = 0;
+        void start() noexcept { letters = 0; }
+        void add(std::uint32_t cp) noexcept { letters |= cp < detail::kSmallCodePoints ? kCharLetters.of[cp] : kSpecial; }
+        void word(std::uint32_t begin, std::uint32_t end, std::uint32_t) { snippeter.add_token(text, begin, end, letters, out); }
+    } sink{*this, text, out};
+    detail::scan_words(text, 0, sink);
     // Phrases: runs of tokens whose exact forms are the phrase's words, in order. Each
     // occurrence is one group, highlighted as one unit.
     int next_group = 0;
@@ -200,7 +393,9 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
         if (phrase.empty() || phrase.size() > out.size()) continue;
         for (std::size_t i = 0; i + phrase.size() <= out.size(); ++i) {
             bool hit = true;
-            for (std::size_t k = 0; k < phrase.size() && hit; ++k) hit = exacts_[i + k] == phrase[k];
+            for (std::size_t k = 0; k < phrase.size() && hit; ++k) {
+                hit = memo_.text(exacts_[i + k].first, exacts_[i + k].second) == phrase[k];
+            }
             if (!hit) continue;
             for (std::size_t k = 0; k < phrase.size(); ++k) {
                 out[i + k].group = next_group;
@@ -213,31 +408,27 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
 }
 
 // What the token `word` matches (its key, or -1), and its normalized form. `special`: it has a
-// character outside plain Arabic letters and ASCII.
-Snippeter::Match Snippeter::match(std::string_view word, bool special) const {
-    exact_.clear();
-    normalize_append(word, exact_);
-    if (exact_.empty()) return Match{-1, true, {}};
+// character outside plain Arabic letters and ASCII. Its forms come from forms_, which keeps them
+// from query to query.
+Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, bool special) const {
+    WordForms::Entry& forms = forms_->get(word, hash);
+    const std::string_view exact = forms.exact;
+    if (exact.empty()) return Match{-1, true, {}};
     int key = -1;
-    if (const auto ex = exact_keys_.find(exact_); ex != exact_keys_.end()) key = ex->second.id;
+    if (const auto ex = exact_keys_.find(exact); ex != exact_keys_.end()) key = ex->second.id;
     if (key < 0 && !stem_filters_.empty()) {
         bool worth = !stem_within_exact_;
         if (!worth) {
-            const std::uint64_t have = letter_mask(exact_);
-            for (const std::uint64_t need : stem_filters_) {
-                if ((need & ~have) == 0) {
-                    worth = true;
-                    break;
-                }
-            }
+            const std::uint64_t have = letter_mask(exact);
+            worth = has_some(stem_filters_, have);
         }
         if (worth) {
-            const std::string stem = analyzer_.stem(exact_);
+            const std::string_view stem = forms_->stem(forms);
             if (const auto it = stem_keys_.find(stem); it != stem_keys_.end()) {
                 key = it->second.id;
             } else {
                 for (const auto& [p, prefix] : prefix_keys_) {
-                    if (exact_.starts_with(p) || stem.starts_with(p)) {
+                    if (exact.starts_with(p) || stem.starts_with(p)) {
                         key = prefix.id;
                         break;
                     }
@@ -249,14 +440,11 @@ Snippeter::Match Snippeter::match(std::string_view word, bool special) const {
     if (recall_worth && !special) {
         // An ordinary token can match only through its Snowball stem (skeletons and
         // written-out alefs are for special tokens): worth it if it has a recall key's letters.
-        const std::uint64_t have = letter_mask(exact_);
-        recall_worth = std::any_of(recall_filters_.begin(), recall_filters_.end(), [&](std::uint64_t need) {
-            return (need & ~have) == 0;
-        });
+        recall_worth = has_some(recall_filters_, letter_mask(exact));
     }
     if (recall_worth && !special) {
         // An ordinary token: its Snowball stem, as the analyzer computes it.
-        if (const auto r = recall_keys_.find(analyzer_.recall_stem(exact_)); r != recall_keys_.end()) key = r->second;
+        if (const auto r = recall_keys_.find(forms_->recall(forms)); r != recall_keys_.end()) key = r->second;
     } else if (recall_worth) {
         // A special token needs the whole analysis (the skeleton and the written-out alef
         // read the original spelling): only for tokens nothing cheaper matched.
@@ -273,7 +461,7 @@ Snippeter::Match Snippeter::match(std::string_view word, bool special) const {
             }
         }
     }
-    return Match{key, false, phrases_.empty() ? std::string() : exact_}; // the form: for phrases
+    return Match{key, false, phrases_.empty() ? std::string() : std::string(exact)}; // the form: for phrases
 }
 
 Snippet Snippeter::render(
@@ -295,8 +483,11 @@ Snippet Snippeter::render(
     if (cut_end) s.text += kEllipsis;
 
     int last_group = -1;
-    for (const Tok& t : toks) {
-        if (t.key < 0 || t.begin < begin || t.end > end) continue;
+    // The tokens inside [begin, end): from the first that starts there, until one ends past it.
+    const auto from = std::lower_bound(toks.begin(), toks.end(), begin, [](const Tok& t, std::size_t at) { return t.begin < at; });
+    for (auto it = from; it != toks.end() && it->end <= end; ++it) {
+        const Tok& t = *it;
+        if (t.key < 0) continue;
         const Highlight h{
             static_cast<std::uint32_t>(t.begin - begin + shift), static_cast<std::uint32_t>(t.end - begin + shift)
         };
@@ -312,23 +503,24 @@ Snippet Snippeter::render(
 }
 
 Snippet Snippeter::highlight_all(std::string_view text) const {
-    std::vector<Tok> toks;
-    analyze(text, toks);
-    return render(text, toks, 0, text.size(), false);
+    analyze(text, toks_);
+    return render(text, toks_, 0, text.size(), false);
 }
 
 Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
-    std::vector<Tok> toks;
+    std::vector<Tok>& toks = toks_;
     analyze(text, toks);
     if (toks.empty()) return Snippet{};
-    std::vector<std::size_t> matches; // indices of matching tokens, in order
+    std::vector<std::size_t>& matches = matches_; // indices of matching tokens, in order
+    matches.clear();
     for (std::size_t i = 0; i < toks.size(); ++i) {
         if (toks[i].key >= 0) matches.push_back(i);
     }
 
-    // The last token of the window that starts at token `first` and fits in `size` bytes.
-    auto window_end = [&](std::size_t first, std::size_t size) {
-        std::size_t last = first;
+    // The last token of the window that starts at token `first` and fits in `size` bytes,
+    // searched for from token `from` (from >= first), which is known to fit.
+    auto window_end = [&](std::size_t first, std::size_t from, std::size_t size) {
+        std::size_t last = from;
         while (last + 1 < toks.size() && toks[last + 1].end - toks[first].begin <= size) ++last;
         return last;
     };
@@ -349,8 +541,17 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
     // windows that overlap tokens [avoid_first, avoid_last] are skipped (for a second window).
     auto best = [&](std::size_t size, const std::vector<char>* known, std::size_t avoid_first, std::size_t avoid_last) {
         Window out;
+        bool found = false;
         std::size_t previous_start = toks.size();
-        std::vector<char> seen(weights_.size());
+        // The keys of the window being scored are those with seen[key] == stamp: no clearing
+        // from window to window (that was a third of choosing windows, with a query's many keys).
+        std::vector<std::uint32_t>& seen = seen_;
+        seen.assign(weights_.size(), 0);
+        std::uint32_t stamp = 0;
+        // The window's last token: windows mostly start later and later, and a later start ends
+        // no earlier, so the last token is searched for from the previous one.
+        std::size_t known_start = toks.size();
+        std::size_t known_last = 0;
         for (const std::size_t a : matches) {
             std::size_t first = a;
             std::size_t context_first = a;
@@ -363,21 +564,31 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
             const std::size_t start = found_sentence || first == 0 ? first : context_first;
             if (start == previous_start) continue;
             previous_start = start;
-            const std::size_t last = window_end(start, size);
+            const std::size_t last = window_end(start, known_start <= start ? std::max(known_last, start) : start, size);
+            known_start = start;
+            known_last = last;
             if (known != nullptr && start <= avoid_last && last >= avoid_first) continue;
             const auto m0 = static_cast<std::size_t>(std::lower_bound(matches.begin(), matches.end(), start) - matches.begin());
-            std::fill(seen.begin(), seen.end(), 0);
+            ++stamp;
             double score = found_sentence || start == 0 ? 0.25 : 0.0;
             for (std::size_t k = m0; k < matches.size() && matches[k] <= last; ++k) {
                 const Tok& t = toks[matches[k]];
                 const auto key = static_cast<std::size_t>(t.key);
                 const double w = known != nullptr && (*known)[key] != 0 ? 0.0 : weights_[key];
-                score += seen[key] != 0 ? 0.1 * w : w;
-                seen[key] = 1;
+                score += seen[key] == stamp ? 0.1 * w : w;
+                seen[key] = stamp;
                 if (t.group >= 0) score += 0.5 * w; // phrase occurrences count more
             }
             if (score > out.score) {
-                out = Window{start, last, score, seen};
+                out = Window{start, last, score, {}};
+                found = true;
+            }
+        }
+        if (found) {
+            // Which keys the best window holds.
+            out.keys.assign(weights_.size(), 0);
+            for (const std::size_t m : matches) {
+                if (m >= out.first && m <= out.last) out.keys[static_cast<std::size_t>(toks[m].key)] = 1;
             }
         }
         return out;
@@ -399,7 +610,7 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
     };
 
     Window one = best(max_bytes, nullptr, 0, 0);
-    if (matches.empty()) one = Window{0, window_end(0, max_bytes), 0, {}};
+    if (matches.empty()) one = Window{0, window_end(0, 0, max_bytes), 0, {}};
 
     // Two windows of half the size, when the best single window misses query words that the
     // text has elsewhere and the pair shows more of them ("…first part… second part…").

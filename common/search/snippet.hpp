@@ -9,13 +9,14 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/search/query_parser.hpp"
+#include "common/search/word_forms.hpp"
 
+#include <array>
 #include <cstdint>
-#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,8 +40,14 @@ inline constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
 class Snippeter {
   public:
     /// `weights` gives the weight of a matched stem or exact form (e.g. its IDF); missing
-    /// terms weigh 1.
-    Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights = {});
+    /// terms weigh 1. `forms`, when given, must outlive the Snippeter and belong to `analyzer`:
+    /// words are analyzed through it (else through a WordForms of the Snippeter's own).
+    Snippeter(
+        const Analyzer& analyzer,
+        HighlightTerms terms,
+        std::map<std::string, double> weights = {},
+        WordForms* forms = nullptr
+    );
 
     /// The best window of at most about `max_bytes` bytes of `text` (never cutting a word).
     [[nodiscard]] Snippet make(std::string_view text, std::size_t max_bytes) const;
@@ -62,28 +69,59 @@ class Snippeter {
     };
     /// What a token matches, worked out once a query per distinct word (see analyze()).
     struct Match {
-        int key = -1;       ///< as Tok::key
+        int key = -1;         ///< as Tok::key
         bool dropped = false; ///< only marks: no token at all (the analyzer drops it)
-        std::string exact;  ///< its normalized form, kept only when the query has phrases
+        std::string exact;    ///< its normalized form, kept only when the query has phrases
     };
-    struct WordHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    /// Original word → what it matches, for the words that pass the letter filters: an
+    /// open-addressing table over the words' bytes, probed with a hash the scan of a token
+    /// computes along with its letter set. (A std::unordered_map<std::string, …> cost a hash
+    /// of its own, a node and a string a word: a tenth of the snippet time.)
+    class Memo {
+      public:
+        struct Entry {
+            std::uint64_t hash = 0;
+            std::uint32_t word = 0;       ///< offset of the original word in the arena
+            std::uint32_t word_size = 0;  ///< 0: a free slot (a token is never empty)
+            std::uint32_t exact = 0;      ///< offset of its normalized form in the arena (phrases)
+            std::uint32_t exact_size = 0;
+            int key = -1;
+            bool dropped = false;
+        };
+        /// The entry of `word` (hash `hash`), or null.
+        [[nodiscard]] const Entry* find(std::string_view word, std::uint64_t hash) const noexcept;
+        /// Adds `word`, which find() did not find, with what it matches.
+        const Entry& add(std::string_view word, std::uint64_t hash, const Match& m);
+        [[nodiscard]] std::string_view text(std::uint32_t at, std::uint32_t size) const noexcept {
+            return std::string_view(arena_).substr(at, size);
+        }
+        [[nodiscard]] std::size_t size() const noexcept { return entries_; }
+        void clear();
+
+      private:
+        void grow();
+        std::vector<Entry> slots_; ///< a power of two long, at most half full
+        std::size_t entries_ = 0;
+        std::string arena_;
     };
     void analyze(std::string_view text, std::vector<Tok>& out) const;
-    [[nodiscard]] Match match(std::string_view word, bool special) const;
-    int add_key(std::map<std::string, Key>& keys, const std::string& key, const std::map<std::string, double>& weights);
+    void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, std::uint64_t letters, std::vector<Tok>& out) const;
+    [[nodiscard]] Match match(std::string_view word, std::uint64_t hash, bool special) const;
+    int add_key(std::map<std::string, Key, std::less<>>& keys, const std::string& key, const std::map<std::string, double>& weights);
     Snippet render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end) const;
 
     const Analyzer& analyzer_;
-    std::map<std::string, Key> stem_keys_;   ///< query stem → key
-    std::map<std::string, Key> exact_keys_;  ///< =word → key
-    std::map<std::string, Key> phrase_keys_; ///< words of phrases → key (match only in a phrase)
-    std::map<std::string, Key> prefix_keys_; ///< pre* → key
+    std::unique_ptr<WordForms> own_forms_; ///< when the caller gave none
+    WordForms* forms_;
+    // (std::less<>: looked up with the string_views of WordForms.)
+    std::map<std::string, Key, std::less<>> stem_keys_;   ///< query stem → key
+    std::map<std::string, Key, std::less<>> exact_keys_;  ///< =word → key
+    std::map<std::string, Key, std::less<>> phrase_keys_; ///< words of phrases → key (match only in a phrase)
+    std::map<std::string, Key, std::less<>> prefix_keys_; ///< pre* → key
     /// Recall streams (Snowball stem, alef skeleton) → the key of the query word's stem, so a
     /// word found only through them (ٱلۡيَتَٰمَىٰ for اليتامى) is highlighted with that word's weight.
-    std::map<std::string, int> recall_keys_;
-    std::map<std::string, int> skeleton_keys_;
+    std::map<std::string, int, std::less<>> recall_keys_;
+    std::map<std::string, int, std::less<>> skeleton_keys_;
     mutable std::vector<AnalyzedToken> one_; ///< full analysis of one token (recall streams)
     std::vector<std::vector<std::string>> phrases_;
     std::vector<double> weights_; ///< per key id
@@ -93,13 +131,26 @@ class Snippeter {
     std::vector<std::uint64_t> recall_filters_;
     /// Letters a token must have (some key's letter set) to be normalized at all.
     std::vector<std::uint64_t> token_filters_;
+    /// token_filters_ by pivot: each set under its rarest letter (by the letter frequencies of
+    /// Arabic text), so that a token is tested only against the sets whose pivot it has, and a
+    /// token with no pivot at all (most) against none. `always`: some set is empty.
+    struct FilterIndex {
+        bool always = false;
+        std::uint64_t pivots = 0;
+        std::array<std::vector<std::uint64_t>, 64> by_pivot;
+        [[nodiscard]] bool any_within(std::uint64_t have) const noexcept;
+    };
+    FilterIndex token_index_;
     bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
-    // Buffers reused from call to call.
-    mutable std::vector<Token> spans_;
-    mutable std::string exact_;
-    mutable std::vector<std::string> exacts_;
-    /// Original word → what it matches, for the words that pass the letter filters.
-    mutable std::unordered_map<std::string, Match, WordHash, std::equal_to<>> memo_;
+    // Buffers reused from call to call (and from hit to hit).
+    mutable std::vector<Tok> toks_;
+    mutable std::vector<std::size_t> matches_;
+    mutable std::vector<std::uint32_t> seen_; ///< per key, while windows are scored (make())
+    /// Per kept token, when the query has phrases: its normalized form in the memo's arena
+    /// (offset, size; size 0 for a token whose form was not worked out).
+    mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> exacts_;
+    mutable Memo memo_;
+    /// Emptied (before a text, never during one) when it holds this many words.
     static constexpr std::size_t kMemoEntries = 1 << 14;
 };
 
