@@ -105,6 +105,24 @@ void write_docs(const std::string& path) {
     doc("other-3", "الجامعة", "تأسست جامعة القاهرة سنة 1908 باسم الجامعة المصرية وكانت جامعة أهلية.");
 }
 
+// The documents of write_docs(), indexed, and a searcher over them.
+struct Biographies {
+    test::TempDir dir;
+    Searcher searcher{build(dir)};
+
+    static std::string build(const test::TempDir& d) {
+        write_docs(d / "docs.jsonl");
+        test::index_into(d / "db", {d / "docs.jsonl"});
+        return d / "db";
+    }
+};
+
+// The same, with the passage scorer of one when-question.
+struct WhenQuestion : Biographies {
+    ParsedQuery parsed = parse_query("متى ولد نجيب محفوظ؟", searcher.analyzer(), searcher.vocabulary());
+    PassageScorer scorer{searcher.analyzer(), parsed.disjunction, searcher.database(), searcher.bm25()};
+};
+
 std::vector<Hit> hits_of(Searcher& searcher, const std::string& query, const SearchOptions& options) {
     const ParsedQuery parsed = parse_query(query, searcher.analyzer(), searcher.vocabulary());
     return searcher.search(parsed, options).hits;
@@ -119,10 +137,8 @@ std::vector<std::string> ids_of(const std::vector<Hit>& hits) {
 } // namespace
 
 TEST_CASE("passage rerank: a question's words in one sentence rank first", "[rerank][search]") {
-    test::TempDir dir;
-    write_docs(dir / "docs.jsonl");
-    test::index_into(dir / "db", {dir / "docs.jsonl"});
-    Searcher searcher(dir / "db");
+    Biographies f;
+    Searcher& searcher = f.searcher;
 
     SearchOptions bm25_only;
     bm25_only.passage_rerank = false;
@@ -164,12 +180,8 @@ TEST_CASE("passage rerank: a question's words in one sentence rank first", "[rer
 }
 
 TEST_CASE("passage scorer: the best window, BM25 within it", "[rerank]") {
-    test::TempDir dir;
-    write_docs(dir / "docs.jsonl");
-    test::index_into(dir / "db", {dir / "docs.jsonl"});
-    Searcher searcher(dir / "db");
-    const ParsedQuery parsed = parse_query("متى ولد نجيب محفوظ؟", searcher.analyzer(), searcher.vocabulary());
-    const PassageScorer scorer(searcher.analyzer(), parsed.disjunction, searcher.database(), searcher.bm25());
+    const WhenQuestion f;
+    const PassageScorer& scorer = f.scorer;
     REQUIRE_FALSE(scorer.empty());
 
     CHECK(scorer.best_passage(kClustered) > scorer.best_passage(kSpread));
@@ -179,7 +191,7 @@ TEST_CASE("passage scorer: the best window, BM25 within it", "[rerank]") {
     CHECK(scorer.best_passage("وُلِدَ نجيبُ محفوظٍ") == Approx(scorer.best_passage("ولد نجيب محفوظ")));
     // A term counts with BM25's saturation: once in a window weighs w · 1 / (k1 + 1), twice
     // w · 2 / (k1 + 2), that is 2 (k1 + 1) / (k1 + 2) times as much.
-    const double k1 = searcher.bm25().k1;
+    const double k1 = f.searcher.bm25().k1;
     const double once = scorer.best_passage("نجيب");
     REQUIRE(once > 0);
     CHECK(scorer.best_passage("نجيب نجيب") == Approx(once * 2 * (k1 + 1) / (k1 + 2)));
@@ -191,12 +203,8 @@ TEST_CASE("passage scorer: the best window, BM25 within it", "[rerank]") {
 }
 
 TEST_CASE("passage rerank of hits: only the top depth moves, ranks renumbered", "[rerank]") {
-    test::TempDir dir;
-    write_docs(dir / "docs.jsonl");
-    test::index_into(dir / "db", {dir / "docs.jsonl"});
-    Searcher searcher(dir / "db");
-    const ParsedQuery parsed = parse_query("متى ولد نجيب محفوظ؟", searcher.analyzer(), searcher.vocabulary());
-    const PassageScorer scorer(searcher.analyzer(), parsed.disjunction, searcher.database(), searcher.bm25());
+    const WhenQuestion f;
+    const PassageScorer& scorer = f.scorer;
 
     auto hit = [](const std::string& id, double score, const std::string& body) {
         Hit h;
