@@ -110,6 +110,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
     // The rerank reorders the BM25 top kPassageRerankDepth, whatever page is asked for: rank
     // from the first hit, rerank, then cut the page out.
     SearchOptions top = options;
+    top.fetch_documents = true; // the passages are in the documents
     top.offset = 0;
     top.count = std::max(options.offset + options.count, kPassageRerankDepth);
     Results results = search_bm25(parsed, top);
@@ -161,7 +162,10 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
             hit.rank = ++rank;
             hit.docid = d.docid;
             hit.score = d.weight;
-            hit.doc = decode_stored(d.document.get_data());
+            if (options.fetch_documents) {
+                hit.doc = decode_stored(d.document.get_data());
+                hit.has_document = true;
+            }
             results.hits.push_back(std::move(hit));
         }
     } catch (const Xapian::DatabaseModifiedError&) {
@@ -172,6 +176,11 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
         throw Error(path_ + ": search failed: " + e.get_description());
     }
     return results;
+}
+
+Document Searcher::fetch(const Xapian::Database& db, Xapian::docid docid) {
+    // The docid comes from a ranking of this revision: no need to check that it exists.
+    return decode_stored(db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data());
 }
 
 std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) {

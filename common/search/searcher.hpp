@@ -23,7 +23,8 @@ struct Hit {
     std::size_t rank = 0;  ///< 1-based, across pages (offset + 1 for the first hit)
     Xapian::docid docid = 0;
     double score = 0;
-    Document doc;          ///< the stored original
+    Document doc;          ///< the stored original (when has_document)
+    bool has_document = false; ///< doc was read (SearchOptions::fetch_documents)
 };
 
 struct Results {
@@ -39,6 +40,10 @@ struct SearchOptions {
     /// Questions that ask when or how many (ParsedQuery::question): rerank the BM25 top
     /// kPassageRerankDepth by their best passage (rerank.hpp). Other queries are never reranked.
     bool passage_rerank = true;
+    /// Read each hit's stored document into Hit::doc. Off, a hit has its docid and score only,
+    /// and the caller reads the documents itself (Searcher::fetch(), HitPool: several at once);
+    /// a reranked question still reads those it reranks.
+    bool fetch_documents = true;
 };
 
 class Searcher {
@@ -66,6 +71,11 @@ class Searcher {
     /// RankCache::kDefaultBudgetBytes.
     void set_rank_cache_bytes(std::size_t bytes) { rank_cache_.set_budget(bytes); }
     [[nodiscard]] const RankCache& rank_cache() const noexcept { return rank_cache_; }
+
+    /// The stored document `docid` of `db` (the Searcher's database or another handle on it at
+    /// the same revision, as HitPool's helpers have). Xapian errors propagate as they are (a
+    /// DatabaseModifiedError means: reopen and search again).
+    [[nodiscard]] static Document fetch(const Xapian::Database& db, Xapian::docid docid);
 
     /// Moves to the newest committed revision of the database (a writer may have added
     /// documents) and drops what was cached for the old one. True if the revision changed.
