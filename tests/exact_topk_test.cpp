@@ -9,6 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <atomic>
+#include <functional>
+#include <thread>
 #include <cmath>
 #include <fstream>
 
@@ -447,4 +450,67 @@ TEST_CASE("own MaxScore from memory on a sharded database", "[topk][maxscore][ca
     // Every document's length, by its interleaved docid.
     const auto& lengths = memory.doclengths(db);
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) CHECK(lengths[*it] == db.get_doclength(*it));
+}
+
+TEST_CASE("own MaxScore from memory in two halves at once ranks as one walk", "[topk][maxscore][cache][parallel]") {
+    test::TempDir dir;
+    // 60 real news articles and three copies of one (equal weights: ties broken by docid across
+    // the split as within a half).
+    std::string copies;
+    {
+        std::ifstream in(test::data_path("mini.jsonl"));
+        std::string first;
+        std::getline(in, first);
+        auto doc = nlohmann::json::parse(first);
+        for (int i = 0; i < 3; ++i) {
+            doc["id"] = "copy-" + std::to_string(i);
+            copies += doc.dump() + "\n";
+        }
+        std::ofstream(dir / "copies.jsonl") << copies;
+    }
+    index_into(dir / "db", {test::data_path("news-60.jsonl.zst"), dir / "copies.jsonl", test::data_path("mini.jsonl")});
+    Searcher searcher(dir / "db");
+    const Xapian::Database& db = searcher.database();
+    const Bm25Params& bm25 = searcher.bm25();
+    std::vector<ParsedQuery> queries = news_queries(searcher, 80);
+    queries.push_back(parse_query(nlohmann::json::parse(copies.substr(0, copies.find('\n'))).value("title", ""), searcher.analyzer()));
+    REQUIRE(queries.size() >= 60);
+
+    // Two real threads; every query split, however small (min_postings 0).
+    std::atomic<int> splits{0};
+    ParallelRanking parallel;
+    parallel.min_postings = 0;
+    parallel.run = [&](std::size_t n, const std::function<void(std::size_t)>& body) {
+        splits.fetch_add(1);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 1; i < n; ++i) threads.emplace_back([&body, i] { body(i); });
+        body(0);
+        for (auto& t : threads) t.join();
+    };
+    RankCache one_walk;
+    RankCache halves;
+    TermStatsCache stats;
+    std::size_t split_queries = 0;
+    for (const ParsedQuery& parsed : queries) {
+        for (const Xapian::doccount first : {0u, 2u}) {
+            for (const Xapian::doccount k : {1u, 3u, 10u, 50u}) {
+                CAPTURE(k, first);
+                const TopKResult a =
+                    maxscore_top_k(db, parsed.disjunction, first, k, bm25, parsed.required, parsed.excluded, &stats, &one_walk);
+                const int before = splits.load();
+                const TopKResult b = maxscore_top_k(
+                    db, parsed.disjunction, first, k, bm25, parsed.required, parsed.excluded, &stats, &halves, &parallel
+                );
+                REQUIRE(docids(b) == docids(a));
+                for (std::size_t i = 0; i < a.docs.size(); ++i) CHECK(b.docs[i].weight == a.docs[i].weight);
+                const bool split = splits.load() != before;
+                // Only plain sums of terms are split; with nothing pruned the count is exact either way.
+                CHECK(split == (parsed.required.empty() && parsed.excluded.empty()));
+                if (split && first == 0 && k == 10) ++split_queries;
+                // Neither pruned anything: both counted every match.
+                if (a.non_essential_terms == 0 && b.non_essential_terms == 0) CHECK(b.estimated == a.estimated);
+            }
+        }
+    }
+    CHECK(split_queries >= 50);
 }

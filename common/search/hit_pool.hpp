@@ -18,6 +18,10 @@
 /// (a writer committed twice since the Searcher opened it) sits that run out. A sharded
 /// database (a stub over several) has no single revision to compare: there the pool runs
 /// everything on the calling thread.
+///
+/// While it lives, a pool with helpers also lends them to its Searcher's ranking
+/// (Searcher::set_parallel()): a query whose terms have many postings is ranked as two halves
+/// of the docids at once (maxscore.hpp), with the same result.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"

@@ -1,6 +1,7 @@
 #include "common/search/maxscore.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -161,22 +162,32 @@ TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, const std:
 
 namespace {
 
+/// What rank() found: the k best entries, best first, and what it saw.
+struct Ranked {
+    std::vector<Entry> best;
+    std::size_t matched = 0;       ///< matching documents seen
+    bool exhaustive = false;       ///< every match was seen (nothing pruned)
+    Xapian::doccount estimated = 0;
+    std::size_t essential_terms = 0;
+    std::size_t non_essential_terms = 0;
+};
+
 /// MaxScore proper, over cursors positioned on their first postings and sorted by bound,
-/// cheapest first. `estimate` is Xapian's OR estimate for the terms.
+/// cheapest first: the k best documents. `estimate` is Xapian's OR estimate for the terms.
+/// Reads `db` only for the required and excluded parts (with neither, it reads the cursors
+/// alone, and may run on any thread).
 template <class Cursor, class Scorer>
-TopKResult rank(
+Ranked rank(
     const Xapian::Database& db,
     std::vector<Cursor>& cursors,
     Scorer& scorer,
-    std::size_t first,
     std::size_t k,
     const Bm25Params& bm25,
     const Xapian::Query& required,
     const Xapian::Query& excluded,
     double estimate
 ) {
-    TopKResult out;
-    out.strategy = TopKStrategy::OwnMaxScore;
+    Ranked out;
     // The non-essential terms are a prefix [0, ne) of the cursors (cheapest first), and
     // bound[i] is what terms 0..i together can add to a document.
     std::vector<double> bound(cursors.size());
@@ -308,11 +319,80 @@ TopKResult rank(
     std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
+    out.matched = matched;
+    out.exhaustive = required.empty() ? ne == 0 : true;
+    out.best = std::move(heap);
+    return out;
+}
+
+/// The result of ranks [first, k) of `ranked`.
+TopKResult documents(const Xapian::Database& db, Ranked ranked, std::size_t first) {
+    TopKResult out;
+    out.strategy = TopKStrategy::OwnMaxScore;
+    out.estimated = ranked.estimated;
+    out.essential_terms = ranked.essential_terms;
+    out.non_essential_terms = ranked.non_essential_terms;
     // The docids come from the posting lists: valid, so get_document() need not look each one
     // up to check that it exists (glass does so by reading its length: a B-tree lookup a hit).
-    for (std::size_t r = first; r < heap.size(); ++r) {
-        out.docs.push_back(RankedDoc{heap[r].docid, heap[r].weight, db.get_document(heap[r].docid, Xapian::DOC_ASSUME_VALID)});
+    for (std::size_t r = first; r < ranked.best.size(); ++r) {
+        const Entry& e = ranked.best[r];
+        out.docs.push_back(RankedDoc{e.docid, e.weight, db.get_document(e.docid, Xapian::DOC_ASSUME_VALID)});
     }
+    return out;
+}
+
+/// Moves a fresh cursor's range to the postings of documents [lo, hi).
+void restrict_to(MemoryCursor& c, Xapian::docid lo, Xapian::docid hi) {
+    const Xapian::docid* begin = c.docids + c.pos;
+    const Xapian::docid* end = c.docids + c.size;
+    const Xapian::docid* from = std::lower_bound(begin, end, lo);
+    c.pos = static_cast<std::size_t>(from - c.docids);
+    c.size = static_cast<std::size_t>(std::lower_bound(from, end, hi) - c.docids);
+    c.sync();
+}
+
+/// The same ranking as rank() over all the documents, as two rankings of the documents below
+/// and from a split docid, run at once by `parallel`, then merged: each half's k best under the
+/// same total order (weight, then lower docid) hold the k best of all, and every document's
+/// weight is summed in the same fixed order whichever half it is in, so the merge gives the
+/// same documents, order and weights as one walk. (Each half prunes with its own θ, which
+/// rises as fast as one walk's would: the halves do about the work of the whole between them.)
+Ranked rank_in_halves(
+    const std::vector<MemoryCursor>& cursors,
+    const DocNorms& norms,
+    std::size_t k,
+    const Bm25Params& bm25,
+    double estimate,
+    const ParallelFor& parallel
+) {
+    // Split where the longest list is halved: the postings of the terms that drive the walk are
+    // spread over the docids roughly as the longest's are.
+    const MemoryCursor& longest =
+        *std::max_element(cursors.begin(), cursors.end(), [](const MemoryCursor& a, const MemoryCursor& b) { return a.size < b.size; });
+    const Xapian::docid split = longest.docids[longest.pos + (longest.size - longest.pos) / 2];
+    std::array<std::vector<MemoryCursor>, 2> halves{cursors, cursors};
+    for (MemoryCursor& c : halves[0]) restrict_to(c, 0, split);
+    for (MemoryCursor& c : halves[1]) restrict_to(c, split, kEnd);
+    std::array<Ranked, 2> ranked;
+    const Xapian::Query none;
+    const Xapian::Database no_db; // rank() reads no database without required or excluded parts
+    parallel(2, [&](std::size_t h) {
+        MemoryScorer scorer{norms.norm.data()};
+        ranked[h] = rank(no_db, halves[h], scorer, k, bm25, none, none, estimate);
+    });
+    Ranked out = std::move(ranked[0]);
+    out.best.insert(out.best.end(), ranked[1].best.begin(), ranked[1].best.end());
+    std::sort(out.best.begin(), out.best.end(), better);
+    if (out.best.size() > k) out.best.resize(k);
+    out.matched += ranked[1].matched;
+    out.exhaustive = out.exhaustive && ranked[1].exhaustive;
+    out.estimated = out.exhaustive ? static_cast<Xapian::doccount>(out.matched)
+                                   : std::max<Xapian::doccount>(
+                                         static_cast<Xapian::doccount>(out.matched),
+                                         static_cast<Xapian::doccount>(std::lround(estimate))
+                                     );
+    out.non_essential_terms = std::max(out.non_essential_terms, ranked[1].non_essential_terms);
+    out.essential_terms = cursors.size() - out.non_essential_terms;
     return out;
 }
 
@@ -332,7 +412,8 @@ TopKResult maxscore_top_k(
     const Xapian::Query& required,
     const Xapian::Query& excluded,
     TermStatsCache* cache,
-    RankCache* memory
+    RankCache* memory,
+    const ParallelRanking* parallel
 ) {
     const Xapian::doccount n_docs = db.get_doccount();
     const std::size_t k = static_cast<std::size_t>(first) + count;
@@ -411,11 +492,18 @@ TopKResult maxscore_top_k(
         sort_by_bound(memory_cursors);
         const DocNorms& norms = memory->norms(db, bm25.k1, bm25.b, bm25.min_normlen, len_factor);
         MemoryScorer scorer{norms.norm.data()};
-        return rank(db, memory_cursors, scorer, first, k, bm25, required, excluded, estimate);
+        if (parallel != nullptr && parallel->run && required.empty() && excluded.empty() && !memory_cursors.empty()) {
+            std::size_t postings = 0;
+            for (const MemoryCursor& c : memory_cursors) postings += c.size;
+            if (postings >= parallel->min_postings) {
+                return documents(db, rank_in_halves(memory_cursors, norms, k, bm25, estimate, parallel->run), first);
+            }
+        }
+        return documents(db, rank(db, memory_cursors, scorer, k, bm25, required, excluded, estimate), first);
     }
     sort_by_bound(xapian_cursors);
     XapianScorer scorer{bm25, len_factor};
-    return rank(db, xapian_cursors, scorer, first, k, bm25, required, excluded, estimate);
+    return documents(db, rank(db, xapian_cursors, scorer, k, bm25, required, excluded, estimate), first);
 }
 
 } // namespace fahras

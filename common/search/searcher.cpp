@@ -141,7 +141,16 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
             // Ranked words (with required and excluded parts, if any): fahras's own one-pass
             // MaxScore (maxscore.hpp).
             top = maxscore_top_k(
-                db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_, &rank_cache_
+                db_,
+                parsed.disjunction,
+                first,
+                count,
+                bm25_,
+                parsed.required,
+                parsed.excluded,
+                &term_stats_,
+                &rank_cache_,
+                parallel_.run ? &parallel_ : nullptr
             );
         } else {
             Xapian::Query q = query;

@@ -72,6 +72,13 @@ class Searcher {
     void set_rank_cache_bytes(std::size_t bytes) { rank_cache_.set_budget(bytes); }
     [[nodiscard]] const RankCache& rank_cache() const noexcept { return rank_cache_; }
 
+    /// Lets ranking from memory split a large query in two halves ranked at once
+    /// (maxscore_top_k()); an empty function ranks on the calling thread only. HitPool sets it
+    /// for as long as it lives.
+    void set_parallel(ParallelFor parallel, std::size_t min_postings = ParallelRanking{}.min_postings) {
+        parallel_ = ParallelRanking{std::move(parallel), min_postings};
+    }
+
     /// The stored document `docid` of `db` (the Searcher's database or another handle on it at
     /// the same revision, as HitPool's helpers have). Xapian errors propagate as they are (a
     /// DatabaseModifiedError means: reopen and search again).
@@ -110,6 +117,7 @@ class Searcher {
     Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
     TermStatsCache term_stats_; ///< for db_'s current revision
     RankCache rank_cache_;      ///< for db_'s current revision
+    ParallelRanking parallel_;  ///< see set_parallel()
     Xapian::Enquire enquire_;
 };
 
