@@ -59,6 +59,13 @@ std::string json_of_batch(Searcher& searcher, const std::string& batch, HitPool*
     return std::regex_replace(out.str(), std::regex(R"("elapsed_ms":[0-9.e+-]+)"), "");
 }
 
+// Helpers build their analyzer on their own threads: wait (a few seconds at most) until they can
+// join runs.
+void wait_ready(const HitPool& pool) {
+    for (int i = 0; i < 5000 && pool.ready_helpers() + 1 < pool.threads(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(pool.ready_helpers() + 1 == pool.threads());
+}
+
 } // namespace
 
 TEST_CASE("hit pool: every index runs exactly once, on the caller and the helpers", "[hitpool]") {
@@ -71,6 +78,7 @@ TEST_CASE("hit pool: every index runs exactly once, on the caller and the helper
         CHECK(std::count(calls.begin(), calls.end(), 1) == static_cast<std::ptrdiff_t>(n));
     }
     // With tasks that take a while, the helpers wake up and take their share.
+    wait_ready(pool);
     std::vector<std::size_t> by_thread;
     const auto calls = run_counting(pool, 60, std::chrono::microseconds(2000), &by_thread);
     CHECK(std::count(calls.begin(), calls.end(), 1) == 60);
@@ -117,6 +125,7 @@ TEST_CASE("hit pool: batch output with helpers is byte for byte the output witho
     const std::string alone = json_of_batch(searcher, batch, nullptr);
     HitPool one(searcher, 1);
     HitPool three(searcher, 3);
+    wait_ready(three);
     CHECK(json_of_batch(searcher, batch, &one) == alone);
     for (int round = 0; round < 5; ++round) CHECK(json_of_batch(searcher, batch, &three) == alone);
     CHECK(alone.find("\"type\":\"hit\"") != std::string::npos);
@@ -143,6 +152,7 @@ TEST_CASE("hit pool: helpers keep to the Searcher's revision while a writer comm
     }
     HitPool pool(searcher, 2);
     REQUIRE(pool.threads() == 2);
+    wait_ready(pool);
     std::vector<std::size_t> by_thread;
     (void)run_counting(pool, 30, std::chrono::microseconds(1000), &by_thread);
     CHECK(by_thread[0] == 30);

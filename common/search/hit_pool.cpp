@@ -1,7 +1,6 @@
 #include "common/search/hit_pool.hpp"
 
 #include "common/search/searcher.hpp"
-#include "common/util/error.hpp"
 
 #include <chrono>
 
@@ -39,18 +38,10 @@ bool revision_of(const Xapian::Database& db, Xapian::rev& out) {
 HitPool::HitPool(Searcher& searcher, std::size_t threads) : searcher_(searcher) {
     Xapian::rev revision = 0;
     if (threads <= 1 || !revision_of(searcher.database(), revision)) return;
-    for (std::size_t i = 1; i < threads; ++i) {
-        auto helper = std::make_unique<Helper>();
-        try {
-            helper->db = Xapian::Database(searcher.path());
-        } catch (const Xapian::Error& e) {
-            throw Error(searcher.path() + ": cannot open database: " + e.get_description());
-        }
-        helper->analyzer = std::make_unique<Analyzer>(searcher.analyzer().config());
-        helper->forms = std::make_unique<WordForms>(*helper->analyzer);
-        helpers_.push_back(std::move(helper));
-    }
-    // Threads start only once every helper is built (a failure above leaves none to join).
+    for (std::size_t i = 1; i < threads; ++i) helpers_.push_back(std::make_unique<Helper>());
+    // Each helper opens its database and builds its analyzer on its own thread (a few
+    // milliseconds of CPU), while this one goes on: a single query is not kept waiting for
+    // helpers it may not need; they join the runs once ready.
     for (std::size_t i = 0; i < helpers_.size(); ++i) {
         Helper& h = *helpers_[i];
         h.thread = std::thread([this, &h, i] { helper_main(h, i + 1); });
@@ -72,6 +63,12 @@ HitPool::~HitPool() {
     for (auto& h : helpers_) {
         if (h->thread.joinable()) h->thread.join();
     }
+}
+
+std::size_t HitPool::ready_helpers() const noexcept {
+    std::size_t n = 0;
+    for (const auto& h : helpers_) n += h->ready.load(std::memory_order_acquire) ? 1 : 0;
+    return n;
 }
 
 std::vector<std::size_t> HitPool::done_per_thread() const {
@@ -106,7 +103,7 @@ void HitPool::run(std::size_t n, const Task& task) {
         const bool known = revision_of(searcher_.database(), want);
         const std::uint64_t next_generation = generation_.load(std::memory_order_relaxed) + 1;
         for (auto& h : helpers_) {
-            if (!known) continue;
+            if (!known || !h->ready.load(std::memory_order_acquire)) continue;
             try {
                 Xapian::rev have = 0;
                 if (!revision_of(h->db, have)) continue;
@@ -149,6 +146,16 @@ void HitPool::run(std::size_t n, const Task& task) {
 }
 
 void HitPool::helper_main(Helper& helper, std::size_t index) {
+    try {
+        helper.db = Xapian::Database(searcher_.path());
+        helper.analyzer = std::make_unique<Analyzer>(searcher_.analyzer().config());
+        helper.forms = std::make_unique<WordForms>(*helper.analyzer);
+    } catch (...) {
+        // This handle cannot be had (the database went away, memory ran out…): the helper never
+        // joins a run, and the caller does its share, as with any helper not ready.
+        return;
+    }
+    helper.ready.store(true, std::memory_order_release);
     Context context{index, &helper.db, helper.analyzer.get(), helper.forms.get()};
     std::uint64_t seen = 0;
     for (;;) {

@@ -57,8 +57,9 @@ class HitPool {
     using Task = std::function<void(Context&, std::size_t)>;
 
     /// A pool of `threads` threads in all, the caller included (1: no helper, everything runs on
-    /// the calling thread). Opens a handle on `searcher`'s database per helper; throws Error if
-    /// one cannot be opened.
+    /// the calling thread). Each helper opens its own handle on `searcher`'s database and builds
+    /// its analyzer on its own thread, and joins runs once that is done; one that cannot open the
+    /// database never joins (the caller does its share).
     HitPool(Searcher& searcher, std::size_t threads);
     ~HitPool();
     HitPool(const HitPool&) = delete;
@@ -73,6 +74,9 @@ class HitPool {
     /// rethrown here, after every task has finished or been skipped.
     void run(std::size_t n, const Task& task);
 
+    /// Helpers that have their database and analyzer and so can join runs.
+    [[nodiscard]] std::size_t ready_helpers() const noexcept;
+
     /// The number of hits each thread did in all runs so far (index as Context::index).
     [[nodiscard]] std::vector<std::size_t> done_per_thread() const;
 
@@ -86,6 +90,7 @@ class HitPool {
         /// an invitation.
         std::atomic<std::uint64_t> joins{0};
         std::size_t done = 0;
+        std::atomic<bool> ready{false}; ///< db, analyzer and forms built (by the helper's thread)
         std::thread thread;
     };
     void helper_main(Helper& helper, std::size_t index);
