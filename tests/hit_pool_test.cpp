@@ -198,3 +198,25 @@ TEST_CASE("hit pool: a sharded database has no single revision, so everything ru
     const std::string batch = "a\tقطر الكويت\nb\tكأس العالم\n";
     CHECK(json_of_batch(searcher, batch, &pool) == json_of_batch(searcher, batch, nullptr));
 }
+
+TEST_CASE("hit pool: helpers that keep the caller waiting are left out for a while", "[hitpool]") {
+    Searcher& searcher = test::search_fixture();
+    HitPool pool(searcher, 2);
+    wait_ready(pool);
+    // A helper that takes 3 ms a hit stands for one that another process keeps off its core.
+    auto slow_helper = [](HitPool::Context& c, std::size_t) {
+        if (c.index != 0) std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    };
+    for (int i = 0; i < 40 && pool.cooldowns() == 0; ++i) {
+        pool.run(2, slow_helper);
+        std::this_thread::sleep_for(std::chrono::microseconds(200)); // the helper is back watching
+    }
+    CHECK(pool.late_runs() >= 3);
+    REQUIRE(pool.cooldowns() == 1);
+    // Now the caller does everything, however long the hits take.
+    std::vector<std::size_t> by_thread;
+    const auto before = pool.done_per_thread();
+    (void)run_counting(pool, 20, std::chrono::microseconds(500), &by_thread);
+    CHECK(by_thread[0] == 20);
+    CHECK(pool.done_per_thread()[1] == before[1]);
+}

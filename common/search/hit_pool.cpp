@@ -14,6 +14,16 @@ namespace {
 // an idle pool (a person reading results) costs no CPU after this.
 constexpr auto kWatch = std::chrono::microseconds(1500);
 
+// A helper that keeps the caller waiting this long after the caller ran out of hits was not
+// running (another process had its core): the caller would have done the hit sooner itself.
+constexpr auto kLate = std::chrono::microseconds(150);
+// Late runs add kStrike to a leaky bucket, runs on time take one off; when it reaches kStrikes
+// (helpers late in about a fifth of recent runs: the machine is busy), helpers sit out the next
+// kCooldown runs, then are tried again.
+constexpr int kStrike = 4;
+constexpr int kStrikes = 12;
+constexpr int kCooldown = 256;
+
 void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -98,7 +108,8 @@ void HitPool::run(std::size_t n, const Task& task) {
     Context mine{0, &searcher_.database(), &searcher_.analyzer(), &searcher_.word_forms()};
     // Helpers take part only when there is more than one hit and they read the same revision.
     std::size_t joining = 0;
-    if (n > 1 && !helpers_.empty()) {
+    if (cooldown_ > 0) --cooldown_;
+    if (n > 1 && !helpers_.empty() && cooldown_ == 0) {
         Xapian::rev want = 0;
         const bool known = revision_of(searcher_.database(), want);
         const std::uint64_t next_generation = generation_.load(std::memory_order_relaxed) + 1;
@@ -134,11 +145,25 @@ void HitPool::run(std::size_t n, const Task& task) {
     }
     work(mine, caller_done_);
     // Wait for the helpers' last hits (each helper finishes the one it has taken).
-    for (unsigned spins = 0; active_.load(std::memory_order_acquire) != 0; ++spins) {
-        if (spins < 4096) {
-            cpu_relax();
-        } else {
-            std::this_thread::yield();
+    if (joining > 0) {
+        const auto waiting = std::chrono::steady_clock::now();
+        for (unsigned spins = 0; active_.load(std::memory_order_acquire) != 0; ++spins) {
+            if (spins < 4096) {
+                cpu_relax();
+            } else {
+                std::this_thread::yield();
+            }
+        }
+        if (std::chrono::steady_clock::now() - waiting > kLate) {
+            ++late_runs_;
+            strikes_ += kStrike;
+            if (strikes_ >= kStrikes) {
+                strikes_ = 0;
+                cooldown_ = kCooldown;
+                ++cooldowns_;
+            }
+        } else if (strikes_ > 0) {
+            --strikes_;
         }
     }
     task_ = nullptr;

@@ -17,7 +17,9 @@
 /// run its handle is reopened if the revision differs, and a helper that still cannot reach it
 /// (a writer committed twice since the Searcher opened it) sits that run out. A sharded
 /// database (a stub over several) has no single revision to compare: there the pool runs
-/// everything on the calling thread.
+/// everything on the calling thread. On a busy machine, where another process holds the other
+/// cores and a helper may not run for milliseconds while it holds a hit, the pool notices the
+/// caller waiting for late helpers and leaves them out for a while (run()).
 ///
 /// While it lives, a pool with helpers also lends them to its Searcher's ranking
 /// (Searcher::set_parallel()): a query whose terms have many postings is ranked as two halves
@@ -77,6 +79,11 @@ class HitPool {
     /// Helpers that have their database and analyzer and so can join runs.
     [[nodiscard]] std::size_t ready_helpers() const noexcept;
 
+    /// Runs in which the caller waited long for a helper (one that was not running: the
+    /// machine was busy), and the times helpers were then left out of the next runs.
+    [[nodiscard]] std::size_t late_runs() const noexcept { return late_runs_; }
+    [[nodiscard]] std::size_t cooldowns() const noexcept { return cooldowns_; }
+
     /// The number of hits each thread did in all runs so far (index as Context::index).
     [[nodiscard]] std::vector<std::size_t> done_per_thread() const;
 
@@ -100,6 +107,14 @@ class HitPool {
     Searcher& searcher_;
     std::vector<std::unique_ptr<Helper>> helpers_;
     std::size_t caller_done_ = 0;
+    // When the machine is busy a helper may not run for milliseconds while it holds a hit, and
+    // the caller waits for it: a query then takes longer than on one thread. Runs where that
+    // happened are counted (a leaky bucket, strikes_), and past a threshold the helpers are left
+    // out for a while (cooldown_ runs): see run().
+    int strikes_ = 0;
+    int cooldown_ = 0;
+    std::size_t late_runs_ = 0;
+    std::size_t cooldowns_ = 0;
 
     // The current run. Written by run() before generation_ moves, read by the helpers after
     // they see it move.
