@@ -30,7 +30,7 @@ namespace fahras {
 /// also its block-max bounds, by docid range.
 struct DecodedPostings {
     /// Docid ranges of 2^kRangeShift documents: range r holds docids [r · 512, (r + 1) · 512).
-    static constexpr unsigned kRangeShift = 9;
+    static constexpr unsigned kRangeShift = 10;
     /// Lists with fewer postings than kRangeMinPerRange · (number of ranges) have no range_max
     /// (a short list is cheap to ask "any posting in this range?" directly, and 4 bytes a range
     /// would cost more than a byte a posting).
