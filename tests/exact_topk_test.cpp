@@ -8,11 +8,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <functional>
 #include <thread>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -513,4 +516,170 @@ TEST_CASE("own MaxScore from memory in two halves at once ranks as one walk", "[
         }
     }
     CHECK(split_queries >= 50);
+}
+
+namespace {
+
+// 3,300 documents over four docid ranges of the block-max bounds (DecodedPostings::kRangeShift),
+// made of real Arabic stems: قال in most documents, وزير and خارج in some, اتفاق rare and on both
+// sides of each range boundary, شراك once (a list shorter than a range), XZشراك only in the
+// third range, قطر dense in the first range only. Documents 1023, 1024, 2048 and 3072 are
+// identical (ties across range boundaries); the others get a pseudo-random length.
+constexpr Xapian::docid kRangeDocs = 3300;
+
+Xapian::Database build_range_index(const std::string& path) {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE);
+    std::uint32_t h = 12345;
+    auto next = [&] { return h = h * 1103515245u + 12345u, (h >> 8) & 0xffff; };
+    for (Xapian::docid d = 1; d <= kRangeDocs; ++d) {
+        Xapian::Document doc;
+        if (d == 1023 || d == 1024 || d == 2048 || d == 3072) {
+            doc.add_term("Zاتفاق", 2);
+            doc.add_term("Zقال", 1);
+            doc.add_term("filler", 40);
+        } else {
+            doc.add_term("filler", 5 + next() % 200);
+            if (next() % 10 < 6) doc.add_term("Zقال", 1 + next() % 3);
+            if (next() % 9 == 0) doc.add_term("Zوزير", 1 + next() % 2);
+            if (next() % 13 == 0) doc.add_term("Zخارج", 1 + next() % 6);
+            if (d == 3 || d == 1025 || d == 2047 || d == 2049 || d == 3071 || d % 97 == 0) doc.add_term("Zاتفاق", 1 + d % 4);
+            if (d == 2050) doc.add_term("Zشراك", 3);
+            if (d >= 2048 && d < 3072 && d % 5 == 0) doc.add_term("XZشراك", 1 + d % 3);
+            if ((d < 1024 && d % 3 == 0) || d == kRangeDocs) doc.add_term("Zقطر", 1 + d % 5);
+        }
+        db.add_document(doc);
+    }
+    db.commit();
+    return Xapian::Database(path);
+}
+
+// OR(SCALE_WEIGHT(factor, term)…): the query the parser's plan stands for.
+Xapian::Query or_of(const std::vector<WeightedTerm>& terms) {
+    std::vector<Xapian::Query> parts;
+    for (const WeightedTerm& t : terms) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.factor);
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+}
+
+const std::vector<std::vector<WeightedTerm>>& range_queries() {
+    static const std::vector<std::vector<WeightedTerm>> queries{
+        {{"Zاتفاق", 1.0}, {"Zقال", 1.0}, {"Zوزير", 1.0}, {"Zخارج", 0.3}},
+        {{"Zشراك", 1.0}, {"XZشراك", 0.3}, {"Zقطر", 1.0}, {"Zقال", 0.2}},
+        {{"Zاتفاق", 1.0}, {"Zقال", 0.2}},
+        {{"Zقال", 1.0}},
+        {{"Zاتفاق", 1.0}, {"XZاتفاق", 0.3}, {"Zقال", 1.0}, {"Zوزير", 0.3}, {"Zخارج", 1.0}, {"Zشراك", 1.0},
+         {"XZشراك", 0.2}, {"Zقطر", 0.3}, {"Zقال", 0.2}},
+    };
+    return queries;
+}
+
+} // namespace
+
+TEST_CASE("block-max bounds: every posting under its range's bound, none where there is none", "[topk][maxscore][cache]") {
+    test::TempDir dir;
+    const Xapian::Database db = build_range_index(dir / "db");
+    const Bm25Params bm25;
+    const double len_factor = 1 / (static_cast<double>(db.get_total_length()) / db.get_doccount());
+    RankCache memory;
+    // Decoded before any norms are known: no bounds (the walk looks at the postings instead).
+    CHECK(memory.postings(db, "Zقال")->range_max.empty());
+    const DocNorms& norms = memory.norms(db, bm25.k1, bm25.b, bm25.min_normlen, len_factor);
+    CHECK(memory.counters().lists == 0); // dropped: decoded for other (no) norms
+    constexpr unsigned shift = DecodedPostings::kRangeShift;
+    const std::size_t ranges = (kRangeDocs >> shift) + 1;
+    REQUIRE(ranges == 4);
+    for (const char* term : {"Zقال", "Zوزير", "Zخارج", "Zاتفاق", "XZشراك", "Zقطر", "Zشراك"}) {
+        CAPTURE(term);
+        const auto list = memory.postings(db, term);
+        if (list->docids.size() < DecodedPostings::kRangeMinPerRange * ranges) {
+            CHECK(list->range_max.empty()); // شراك: one posting, shorter than a range's worth
+            continue;
+        }
+        REQUIRE(list->range_max.size() == ranges);
+        std::vector<bool> has(ranges, false);
+        for (std::size_t p = 0; p < list->docids.size(); ++p) {
+            const Xapian::docid d = list->docids[p];
+            const double wdf = list->wdfs[p];
+            CHECK(wdf / (norms.norm[d] + wdf) <= list->range_max[d >> shift]);
+            has[d >> shift] = true;
+        }
+        for (std::size_t r = 0; r < ranges; ++r) CHECK((list->range_max[r] > 0) == has[r]);
+    }
+    CHECK(memory.postings(db, "XZشراك")->range_max[1] == 0); // only in the third range
+    CHECK(memory.postings(db, "XZشراك")->range_max[2] > 0);
+    CHECK(memory.postings(db, "Zقطر")->range_max[1] == 0);
+    CHECK(memory.postings(db, "Zشراك")->range_max.empty());
+    // New BM25 parameters: the lists held had bounds for the old norms, and are dropped.
+    (void)memory.norms(db, 1.0, 0.5, bm25.min_normlen, len_factor);
+    CHECK(memory.counters().lists == 0);
+}
+
+TEST_CASE("block-max MaxScore from memory: exact across range boundaries, ties, eviction, revisions", "[topk][maxscore][cache]") {
+    test::TempDir dir;
+    const std::string path = dir / "db";
+    Xapian::Database db = build_range_index(path);
+    for (const Bm25Params& bm25 : {Bm25Params{}, Bm25Params{.k1 = 1, .k2 = 0, .k3 = 1, .b = 0.5, .min_normlen = 0.5}}) {
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(bm25.weight());
+        RankCache roomy;
+        RankCache tiny(16 << 10); // a list or two at a time: evicts all along
+        std::size_t pruned = 0;
+        for (const auto& terms : range_queries()) {
+            ParsedQuery parsed;
+            parsed.disjunction = terms;
+            for (const Xapian::doccount k : {1u, 2u, 3u, 4u, 5u, 10u, 20u, 100u}) {
+                CAPTURE(terms.size(), k);
+                // Bit for bit as the walk over Xapian's posting lists (rank()), same estimate.
+                check_cached_equals_uncached(db, parsed, bm25, 0, k, roomy);
+                check_cached_equals_uncached(db, parsed, bm25, 2, k, tiny);
+                // And the same ranks as a full evaluation by Xapian.
+                const TopKResult reference = exhaustive_top_k(enquire, db, or_of(terms), 0, k);
+                TermStatsCache stats;
+                const TopKResult cached = maxscore_top_k(db, terms, 0, k, bm25, {}, {}, &stats, &roomy);
+                REQUIRE(docids(cached) == docids(reference));
+                for (std::size_t i = 0; i < cached.docs.size(); ++i) {
+                    CHECK(std::abs(cached.docs[i].weight - reference.docs[i].weight) <= 1e-12 * reference.docs[i].weight);
+                }
+                if (cached.non_essential_terms > 0) ++pruned;
+            }
+            // An exclusion among the candidates the ranges bring.
+            parsed.excluded = Xapian::Query("Zوزير");
+            for (const Xapian::doccount k : {1u, 3u, 10u}) check_cached_equals_uncached(db, parsed, bm25, 0, k, roomy);
+        }
+        CHECK(pruned > 0);
+        CHECK(tiny.counters().evictions > 0);
+        // The four identical documents tie; the lower docid comes first, across range boundaries.
+        const TopKResult ties = maxscore_top_k(db, {{"Zاتفاق", 1.0}, {"Zقال", 0.2}}, 0, 100, bm25, {}, {}, nullptr, &roomy);
+        std::vector<Xapian::docid> twins;
+        std::vector<double> weights;
+        for (const RankedDoc& doc : ties.docs) {
+            if (doc.docid == 1023 || doc.docid == 1024 || doc.docid == 2048 || doc.docid == 3072) {
+                twins.push_back(doc.docid);
+                weights.push_back(doc.weight);
+            }
+        }
+        CHECK(twins == std::vector<Xapian::docid>{1023, 1024, 2048, 3072});
+        CHECK(std::adjacent_find(weights.begin(), weights.end(), std::not_equal_to<>()) == weights.end());
+    }
+
+    // A new revision (documents added to the last range and a fifth one): the cache notices.
+    RankCache memory;
+    const Bm25Params bm25;
+    ParsedQuery parsed;
+    parsed.disjunction = range_queries().back();
+    check_cached_equals_uncached(db, parsed, bm25, 0, 10, memory);
+    {
+        Xapian::WritableDatabase w(path);
+        for (Xapian::docid d = 0; d < 1200; ++d) {
+            Xapian::Document doc;
+            doc.add_term("filler", 3 + d % 17);
+            doc.add_term("Zاتفاق", 1 + d % 7);
+            if (d % 2 == 0) doc.add_term("Zقال", 2);
+            w.add_document(doc);
+        }
+        w.commit();
+    }
+    db.reopen();
+    REQUIRE(db.get_lastdocid() == kRangeDocs + 1200);
+    for (const Xapian::doccount k : {1u, 10u, 50u}) check_cached_equals_uncached(db, parsed, bm25, 0, k, memory);
+    CHECK(memory.postings(db, "Zقال")->range_max.size() == ((kRangeDocs + 1200) >> DecodedPostings::kRangeShift) + 1);
 }

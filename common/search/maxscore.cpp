@@ -1,7 +1,9 @@
 #include "common/search/maxscore.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -48,6 +50,11 @@ struct MemoryCursor {
     double termweight = 0;
     double max = 0;
     Xapian::docid doc = kEnd;
+    /// Block-max bounds (DecodedPostings::range_max), or null: then the term's bound in a range
+    /// is `max` if it has a posting there, else 0.
+    const float* range_max = nullptr;
+    std::size_t ranges = 0;
+    double range_scale = 0; ///< termweight · kBoundSlack: range_max[r] · range_scale bounds a part
 
     void sync() { doc = pos < size ? docids[pos] : kEnd; }
     void next() {
@@ -100,9 +107,11 @@ struct MemoryScorer {
     const double* norm;
 
     void begin_document() {}
-    double part(const MemoryCursor& c) const {
-        const double wdf_double = c.wdfs[c.pos];
-        const double denom = norm[c.doc] + wdf_double;
+    double part(const MemoryCursor& c) const { return part_at(c, c.pos); }
+    /// The part of the posting at `pos` of c's list.
+    double part_at(const MemoryCursor& c, std::size_t pos) const {
+        const double wdf_double = c.wdfs[pos];
+        const double denom = norm[c.docids[pos]] + wdf_double;
         return c.termweight * (wdf_double / denom);
     }
 };
@@ -162,32 +171,32 @@ TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, const std:
 
 namespace {
 
-/// What rank() found: the k best entries, best first, and what it saw.
+/// MaxScore proper, over cursors positioned on their first postings and sorted by bound,
+/// cheapest first. `estimate` is Xapian's OR estimate for the terms.
+/// What a walk found: the k best entries, best first, and what it saw.
 struct Ranked {
     std::vector<Entry> best;
-    std::size_t matched = 0;       ///< matching documents seen
-    bool exhaustive = false;       ///< every match was seen (nothing pruned)
+    std::size_t matched = 0;  ///< matching documents seen
+    bool exhaustive = false;  ///< every match was seen (nothing pruned)
     Xapian::doccount estimated = 0;
     std::size_t essential_terms = 0;
     std::size_t non_essential_terms = 0;
 };
 
-/// MaxScore proper, over cursors positioned on their first postings and sorted by bound,
-/// cheapest first: the k best documents. `estimate` is Xapian's OR estimate for the terms.
-/// Reads `db` only for the required and excluded parts (with neither, it reads the cursors
-/// alone, and may run on any thread).
 template <class Cursor, class Scorer>
-Ranked rank(
+TopKResult rank(
     const Xapian::Database& db,
     std::vector<Cursor>& cursors,
     Scorer& scorer,
+    std::size_t first,
     std::size_t k,
     const Bm25Params& bm25,
     const Xapian::Query& required,
     const Xapian::Query& excluded,
     double estimate
 ) {
-    Ranked out;
+    TopKResult out;
+    out.strategy = TopKStrategy::OwnMaxScore;
     // The non-essential terms are a prefix [0, ne) of the cursors (cheapest first), and
     // bound[i] is what terms 0..i together can add to a document.
     std::vector<double> bound(cursors.size());
@@ -319,8 +328,221 @@ Ranked rank(
     std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
+    // The docids come from the posting lists: valid, so get_document() need not look each one
+    // up to check that it exists (glass does so by reading its length: a B-tree lookup a hit).
+    for (std::size_t r = first; r < heap.size(); ++r) {
+        out.docs.push_back(RankedDoc{heap[r].docid, heap[r].weight, db.get_document(heap[r].docid, Xapian::DOC_ASSUME_VALID)});
+    }
+    return out;
+}
+
+/// MaxScore over postings in memory, with block-max bounds, range by range (docids
+/// [w0, w0 + 512), DecodedPostings::kRangeShift): the same exact top k as rank(), cheaper.
+///
+/// In each range, a term's bound is its block max there (DecodedPostings::range_max, or its
+/// global bound if it has a posting in the range, 0 if none), never more than its global bound.
+/// Sorted by those bounds, the longest prefix whose sum stays below θ is non-essential *in this
+/// range*: usually many more terms than by global bounds, since most terms have no posting or
+/// only weak ones in any one range. The essential terms of the range are then scored term at a
+/// time into an accumulator per docid (no per-document loop over every essential term); each
+/// document so found is finished as in rank(): the non-essential terms are looked up, dearest
+/// first, while the document can still beat θ; a document that gets through has its weight summed
+/// in the fixed term order (parts[], as rank()), so it weighs the same to the last bit. A document
+/// is left out only when an upper bound of its weight is below θ: exact, as rank().
+///
+/// Until θ passes the cheapest term's global bound (rank() then prunes nothing), no range prunes
+/// either, so that `estimated` counts every match exactly when rank()'s does.
+Ranked rank_ranges(
+    const Xapian::Database& db,
+    std::vector<MemoryCursor>& cursors,
+    const MemoryScorer& scorer,
+    std::size_t k,
+    const Xapian::Query& excluded,
+    double estimate
+) {
+    Ranked out;
+    const std::size_t n = cursors.size();
+    std::vector<double> bound(n); // global: bound[i] = what terms 0..i together can add
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) bound[i] = sum += cursors[i].max;
+
+    Exclusions exclusions(excluded.empty() ? std::vector<Entry>{} : all_matches(db, excluded, Xapian::BoolWeight()));
+    std::vector<double> parts(n); // what each term gives the current document (all 0 between documents)
+    std::vector<std::uint16_t> touched(n);
+    std::size_t n_touched = 0;
+    std::vector<Entry> heap; // the k best so far; heap.front() is the worst of them
+    heap.reserve(k);
+    double theta = -std::numeric_limits<double>::infinity();
+    std::size_t ne = 0; // by global bounds, as rank(): cursors [0, ne) are non-essential
+    std::size_t matched = 0;
+
+    constexpr unsigned shift = DecodedPostings::kRangeShift;
+    constexpr std::size_t width = std::size_t{1} << shift;
+    constexpr std::size_t words = width / 64;
+    std::vector<double> acc(width); // the essential terms' sum for each docid of the range
+    std::array<std::uint64_t, words> seen{}; // the docids of the range an essential term is on
+
+    struct Slot {
+        double bound;
+        std::uint16_t term;
+    };
+    std::vector<Slot> present; // the terms with a posting in the range, cheapest first
+    present.reserve(n);
+    std::vector<double> lookup_bound(n); // Σ present[0..j].bound for the non-essential prefix
+    struct Driver {
+        std::uint16_t term;
+        std::size_t begin; // its postings in the range: [begin, end)
+        std::size_t end;
+    };
+    std::vector<Driver> drivers; // the range's essential terms, in term order
+    drivers.reserve(n);
+
+    bool done = false;
+    Xapian::docid from = 0;
+    while (!done) {
+        // The next range: where the next document of a (globally) essential term is. Every
+        // document that can beat θ has one.
+        Xapian::docid low = kEnd;
+        for (std::size_t i = ne; i < n; ++i) {
+            cursors[i].skip_to(from);
+            low = std::min(low, cursors[i].doc);
+        }
+        if (low == kEnd) break;
+        const std::size_t r = low >> shift;
+        const Xapian::docid w0 = static_cast<Xapian::docid>(r << shift);
+        const std::uint64_t w1_wide = std::uint64_t{w0} + width;
+        const Xapian::docid w1 = w1_wide >= kEnd ? kEnd : static_cast<Xapian::docid>(w1_wide);
+        from = w1;
+        if (w1 == kEnd) done = true;
+
+        present.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            MemoryCursor& c = cursors[i];
+            double b;
+            if (c.range_max != nullptr) {
+                const float m = r < c.ranges ? c.range_max[r] : 0.0F;
+                if (m == 0) continue;
+                b = std::min(c.range_scale * m, c.max);
+            } else {
+                c.skip_to(w0);
+                if (c.doc >= w1) continue;
+                b = c.max;
+            }
+            present.push_back({b, static_cast<std::uint16_t>(i)});
+        }
+        // Cheapest first (insertion sort: a few dozen terms at most).
+        for (std::size_t j = 1; j < present.size(); ++j) {
+            const Slot s = present[j];
+            std::size_t m = j;
+            for (; m > 0 && present[m - 1].bound > s.bound; --m) present[m] = present[m - 1];
+            present[m] = s;
+        }
+        std::size_t nw = 0; // present[0, nw) are non-essential in this range
+        if (ne > 0) {
+            double s = 0;
+            while (nw < present.size() && s + present[nw].bound < theta) {
+                lookup_bound[nw] = s += present[nw].bound;
+                ++nw;
+            }
+        }
+        if (nw == present.size()) continue; // nothing in the range can beat θ
+
+        // The essential terms, term at a time, in term order.
+        drivers.clear();
+        for (std::size_t j = nw; j < present.size(); ++j) drivers.push_back({present[j].term, 0, 0});
+        std::sort(drivers.begin(), drivers.end(), [](const Driver& a, const Driver& b) { return a.term < b.term; });
+        for (Driver& dr : drivers) {
+            MemoryCursor& c = cursors[dr.term];
+            c.skip_to(w0);
+            std::size_t p = c.pos;
+            dr.begin = p;
+            for (; p < c.size && c.docids[p] < w1; ++p) {
+                const std::size_t off = c.docids[p] - w0;
+                acc[off] += scorer.part_at(c, p);
+                seen[off >> 6] |= std::uint64_t{1} << (off & 63);
+            }
+            dr.end = p;
+            c.pos = p;
+            c.sync();
+        }
+
+        // Each document found, in docid order.
+        for (std::size_t w = 0; w < words; ++w) {
+            std::uint64_t bits = seen[w];
+            seen[w] = 0;
+            while (bits != 0) {
+                const std::size_t off = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+                bits &= bits - 1;
+                double running = acc[off];
+                acc[off] = 0;
+                if (done) continue; // θ is out of reach: only clearing the range
+                const Xapian::docid d = w0 + static_cast<Xapian::docid>(off);
+                if (exclusions.contains(d)) continue;
+                ++matched;
+                // The non-essential terms, dearest first, while d can still beat θ.
+                bool out_of_reach = false;
+                for (std::size_t j = nw; j-- > 0;) {
+                    if (running + lookup_bound[j] < theta) {
+                        out_of_reach = true;
+                        break;
+                    }
+                    const std::uint16_t t = present[j].term;
+                    MemoryCursor& c = cursors[t];
+                    c.skip_to(d);
+                    if (c.doc == d) {
+                        running += parts[t] = scorer.part(c);
+                        touched[n_touched++] = t;
+                    }
+                }
+                // running now holds every part of d, summed in another order than its weight:
+                // the two differ by far less than kBoundSlack's margin.
+                if (!out_of_reach && running * kBoundSlack < theta) out_of_reach = true;
+                if (!out_of_reach) {
+                    // A contender: its essential parts again, to sum every part in term order.
+                    for (Driver& dr : drivers) {
+                        const MemoryCursor& c = cursors[dr.term];
+                        const Xapian::docid* at = std::lower_bound(c.docids + dr.begin, c.docids + dr.end, d);
+                        dr.begin = static_cast<std::size_t>(at - c.docids);
+                        if (dr.begin < dr.end && *at == d) {
+                            parts[dr.term] = scorer.part_at(c, dr.begin);
+                            touched[n_touched++] = dr.term;
+                        }
+                    }
+                    double score = 0;
+                    for (const double part : parts) score += part;
+                    const Entry e{score, d};
+                    bool kept = true;
+                    if (heap.size() < k) {
+                        heap.push_back(e);
+                        std::push_heap(heap.begin(), heap.end(), better);
+                    } else if (better(e, heap.front())) {
+                        std::pop_heap(heap.begin(), heap.end(), better);
+                        heap.back() = e;
+                        std::push_heap(heap.begin(), heap.end(), better);
+                    } else {
+                        kept = false;
+                    }
+                    if (kept && heap.size() == k) {
+                        theta = heap.front().weight;
+                        while (ne < n && bound[ne] < theta) ++ne;
+                        if (ne == n) done = true; // no document can beat θ any more
+                    }
+                }
+                for (std::size_t t = 0; t < n_touched; ++t) parts[touched[t]] = 0;
+                n_touched = 0;
+            }
+        }
+    }
+    // As rank(): exact when nothing was pruned, else Xapian's estimate for the OR.
+    out.estimated = ne == 0 ? static_cast<Xapian::doccount>(matched)
+                            : std::max<Xapian::doccount>(
+                                  static_cast<Xapian::doccount>(matched), static_cast<Xapian::doccount>(std::lround(estimate))
+                              );
+    std::sort(heap.begin(), heap.end(), better);
+    out.essential_terms = n - ne;
+    out.non_essential_terms = ne;
     out.matched = matched;
-    out.exhaustive = required.empty() ? ne == 0 : true;
+    out.exhaustive = ne == 0;
     out.best = std::move(heap);
     return out;
 }
@@ -351,35 +573,36 @@ void restrict_to(MemoryCursor& c, Xapian::docid lo, Xapian::docid hi) {
     c.sync();
 }
 
-/// The same ranking as rank() over all the documents, as two rankings of the documents below
-/// and from a split docid, run at once by `parallel`, then merged: each half's k best under the
-/// same total order (weight, then lower docid) hold the k best of all, and every document's
-/// weight is summed in the same fixed order whichever half it is in, so the merge gives the
-/// same documents, order and weights as one walk. (Each half prunes with its own θ, which
-/// rises as fast as one walk's would: the halves do about the work of the whole between them.)
-Ranked rank_in_halves(
+/// The same ranking as rank_ranges() over all the documents, as two rankings of the documents
+/// below and from a split docid, run at once by `parallel`, then merged: each half's k best
+/// under the same total order (weight, then lower docid) hold the k best of all, and every
+/// document's weight is summed in the same fixed term order whichever half it is in, so the
+/// merge gives the same documents, order and weights as one walk. (Each half prunes with its
+/// own θ, which rises about as fast as one walk's: the halves do about the work of the whole
+/// between them.) Returns nullopt when the lists give no split point.
+std::optional<Ranked> rank_in_halves(
     const std::vector<MemoryCursor>& cursors,
-    const DocNorms& norms,
+    const MemoryScorer& scorer,
     std::size_t k,
-    const Bm25Params& bm25,
     double estimate,
     const ParallelFor& parallel
 ) {
-    // Split where the longest list is halved: the postings of the terms that drive the walk are
-    // spread over the docids roughly as the longest's are.
+    // Split where the longest list is halved (the postings that drive the walk are spread over
+    // the docids roughly as the longest's are), at a range boundary so that no range is
+    // walked by both halves.
     const MemoryCursor& longest =
         *std::max_element(cursors.begin(), cursors.end(), [](const MemoryCursor& a, const MemoryCursor& b) { return a.size < b.size; });
-    const Xapian::docid split = longest.docids[longest.pos + (longest.size - longest.pos) / 2];
+    if (longest.size - longest.pos < 2) return std::nullopt;
+    constexpr unsigned shift = DecodedPostings::kRangeShift;
+    const Xapian::docid split = (longest.docids[longest.pos + (longest.size - longest.pos) / 2] >> shift) << shift;
+    if (split == 0) return std::nullopt;
     std::array<std::vector<MemoryCursor>, 2> halves{cursors, cursors};
     for (MemoryCursor& c : halves[0]) restrict_to(c, 0, split);
     for (MemoryCursor& c : halves[1]) restrict_to(c, split, kEnd);
     std::array<Ranked, 2> ranked;
     const Xapian::Query none;
-    const Xapian::Database no_db; // rank() reads no database without required or excluded parts
-    parallel(2, [&](std::size_t h) {
-        MemoryScorer scorer{norms.norm.data()};
-        ranked[h] = rank(no_db, halves[h], scorer, k, bm25, none, none, estimate);
-    });
+    const Xapian::Database no_db; // rank_ranges() reads no database without an excluded part
+    parallel(2, [&](std::size_t h) { ranked[h] = rank_ranges(no_db, halves[h], scorer, k, none, estimate); });
     Ranked out = std::move(ranked[0]);
     out.best.insert(out.best.end(), ranked[1].best.begin(), ranked[1].best.end());
     std::sort(out.best.begin(), out.best.end(), better);
@@ -433,6 +656,8 @@ TopKResult maxscore_top_k(
     double len_factor = static_cast<double>(db.get_total_length()) / n_docs;
     if (len_factor != 0) len_factor = 1 / len_factor;
     const Xapian::termcount doclen_lb = db.get_doclength_lower_bound();
+    // The norms first: lists decoded from here on get their block-max bounds for them.
+    const DocNorms* norms = in_memory ? &memory->norms(db, bm25.k1, bm25.b, bm25.min_normlen, len_factor) : nullptr;
 
     std::vector<XapianCursor> xapian_cursors;
     std::vector<MemoryCursor> memory_cursors;
@@ -470,6 +695,11 @@ TopKResult maxscore_top_k(
             c.size = list->docids.size();
             c.termweight = termweight;
             c.max = max;
+            if (!list->range_max.empty()) {
+                c.range_max = list->range_max.data();
+                c.ranges = list->range_max.size();
+                c.range_scale = termweight * kBoundSlack;
+            }
             c.sync();
             memory_cursors.push_back(c);
             pinned.push_back(std::move(list));
@@ -490,20 +720,24 @@ TopKResult maxscore_top_k(
     }
     if (in_memory) {
         sort_by_bound(memory_cursors);
-        const DocNorms& norms = memory->norms(db, bm25.k1, bm25.b, bm25.min_normlen, len_factor);
-        MemoryScorer scorer{norms.norm.data()};
-        if (parallel != nullptr && parallel->run && required.empty() && excluded.empty() && !memory_cursors.empty()) {
-            std::size_t postings = 0;
-            for (const MemoryCursor& c : memory_cursors) postings += c.size;
-            if (postings >= parallel->min_postings) {
-                return documents(db, rank_in_halves(memory_cursors, norms, k, bm25, estimate, parallel->run), first);
+        MemoryScorer scorer{norms->norm.data()};
+        if (required.empty()) {
+            if (parallel != nullptr && parallel->run && excluded.empty() && !memory_cursors.empty()) {
+                std::size_t postings = 0;
+                for (const MemoryCursor& c : memory_cursors) postings += c.size;
+                if (postings >= parallel->min_postings) {
+                    if (auto halves = rank_in_halves(memory_cursors, scorer, k, estimate, parallel->run)) {
+                        return documents(db, std::move(*halves), first);
+                    }
+                }
             }
+            return documents(db, rank_ranges(db, memory_cursors, scorer, k, excluded, estimate), first);
         }
-        return documents(db, rank(db, memory_cursors, scorer, k, bm25, required, excluded, estimate), first);
+        return rank(db, memory_cursors, scorer, first, k, bm25, required, excluded, estimate);
     }
     sort_by_bound(xapian_cursors);
     XapianScorer scorer{bm25, len_factor};
-    return documents(db, rank(db, xapian_cursors, scorer, k, bm25, required, excluded, estimate), first);
+    return rank(db, xapian_cursors, scorer, first, k, bm25, required, excluded, estimate);
 }
 
 } // namespace fahras

@@ -26,13 +26,28 @@
 
 namespace fahras {
 
-/// One term's postings, decoded: docids in increasing order and the wdf of each.
+/// One term's postings, decoded: docids in increasing order and the wdf of each; for a long list
+/// also its block-max bounds, by docid range.
 struct DecodedPostings {
+    /// Docid ranges of 2^kRangeShift documents: range r holds docids [r · 512, (r + 1) · 512).
+    static constexpr unsigned kRangeShift = 10;
+    /// Lists with fewer postings than kRangeMinPerRange · (number of ranges) have no range_max
+    /// (a short list is cheap to ask "any posting in this range?" directly, and 4 bytes a range
+    /// would cost more than a byte a posting).
+    static constexpr std::size_t kRangeMinPerRange = 4;
+
     std::vector<Xapian::docid> docids;
     std::vector<Xapian::termcount> wdfs;
+    /// Per docid range r, an upper bound of wdf / (norm[d] + wdf) over the postings in it (the
+    /// BM25 part without its term weight, DocNorms below), rounded up to a float; 0 exactly when
+    /// the range has no posting (a posting whose ratio is 0 gets the smallest float above 0).
+    /// For the DocNorms the list was decoded with; empty for a short list or when no norms were
+    /// known then.
+    std::vector<float> range_max;
 
     [[nodiscard]] std::size_t bytes() const noexcept {
-        return sizeof(DecodedPostings) + docids.capacity() * sizeof(Xapian::docid) + wdfs.capacity() * sizeof(Xapian::termcount);
+        return sizeof(DecodedPostings) + docids.capacity() * sizeof(Xapian::docid) + wdfs.capacity() * sizeof(Xapian::termcount) +
+               range_max.capacity() * sizeof(float);
     }
 };
 
@@ -78,12 +93,15 @@ class RankCache {
     [[nodiscard]] const std::vector<Xapian::termcount>& doclengths(const Xapian::Database& db);
 
     /// norm[d] (DocNorms) for these BM25 parameters, computed from doclengths() once per
-    /// parameters (8 bytes a docid, counted apart from the budget too).
+    /// parameters (8 bytes a docid, counted apart from the budget too). Lists decoded from then
+    /// on carry block-max bounds (DecodedPostings::range_max) for these norms; new parameters
+    /// drop the lists held, whose bounds were for the old ones.
     [[nodiscard]] const DocNorms& norms(const Xapian::Database& db, double k1, double b, double min_normlen, double len_factor);
 
     /// `term`'s postings: from the cache, or decoded now and cached, least recently used lists
     /// evicted to stay within the budget. A list larger than the whole budget is decoded for the
-    /// caller only (not cached). Never null; empty for a term the database does not have.
+    /// caller only (not cached). Never null; empty for a term the database does not have. A long
+    /// list decoded after norms() carries range_max for the current norms.
     [[nodiscard]] std::shared_ptr<const DecodedPostings> postings(const Xapian::Database& db, const std::string& term);
 
     struct Counters {
@@ -103,6 +121,8 @@ class RankCache {
         std::list<std::string>::iterator lru; ///< its place in lru_
     };
     void evict_to(std::size_t bytes);
+    /// Fills list.range_max from the current norms_ (nothing without norms, or for a short list).
+    void add_range_max(DecodedPostings& list) const;
     [[nodiscard]] static std::size_t entry_bytes(const std::string& term, const DecodedPostings& list) noexcept;
 
     std::size_t budget_;
