@@ -147,6 +147,15 @@ TEST_CASE("stored documents: a body of several megabytes", "[stored]") {
     const std::string stored = encode_stored(doc);
     CHECK(stored.size() < body.size() / 4);
     check_same(decode_stored(stored), doc);
+    // Damage in the frame header (its content size among it) is found, and the buffer is
+    // never sized by a damaged content size beyond what the frame can hold.
+    const std::size_t frame = 2 + doc.id.size();
+    for (std::size_t i = frame; i < frame + 14; ++i) {
+        CAPTURE(i);
+        std::string bad = stored;
+        bad[i] = static_cast<char>(bad[i] ^ 0x40);
+        CHECK_THROWS_WITH(decode_stored(bad), Catch::Contains("document " + doc.id + " is damaged"));
+    }
 }
 
 TEST_CASE("damaged stored data is an error naming the document, never a crash", "[stored]") {

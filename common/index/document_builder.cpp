@@ -133,6 +133,10 @@ constexpr char kStoredZstd = '\x01';
 constexpr int kStoredZstdLevel = 3;
 // A frame claiming more than this is damaged (no field of a document comes near it).
 constexpr unsigned long long kMaxStoredBytes = 1ULL << 31;
+// Nor can a frame hold more than this many bytes for each of its own: a block of at most 128 KiB
+// takes at least 4 bytes (a 3-byte header and one repeated byte). A damaged content size is
+// refused before the buffer is sized by it.
+constexpr unsigned long long kMaxZstdExpansion = (128 * 1024) / 4;
 
 struct FreeCCtx {
     void operator()(ZSTD_CCtx* c) const noexcept { ZSTD_freeCCtx(c); }
@@ -359,7 +363,9 @@ Document decode_stored(std::string_view data) {
 
     const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) throw damaged("no zstd frame header");
-    if (size > kMaxStoredBytes) throw damaged("its zstd frame claims " + std::to_string(size) + " bytes");
+    if (size > kMaxStoredBytes || size > frame.size() * kMaxZstdExpansion) {
+        throw damaged("its zstd frame of " + std::to_string(frame.size()) + " bytes claims " + std::to_string(size));
+    }
     thread_local std::string json; // reused: no allocation a hit once it has grown
     json.resize(static_cast<std::size_t>(size));
     const std::size_t n = ZSTD_decompressDCtx(&decompress_context(), json.data(), json.size(), frame.data(), frame.size());
