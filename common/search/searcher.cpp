@@ -51,10 +51,15 @@ AnalyzerConfig read_analyzer(Xapian::Database& db, const std::string& path) {
     if (schema.empty() || analyzer.empty()) {
         throw Error(path + ": not a fahras database (no " + std::string(metadata::schema_version) + " metadata)");
     }
-    if (schema != std::to_string(kSchemaVersion)) {
+    // An older version is read as it is (docs/schema.md says what changed); a newer or unknown
+    // one is refused, naming both.
+    bool readable = false;
+    for (int v = kOldestReadableSchemaVersion; v <= kSchemaVersion; ++v) readable = readable || schema == std::to_string(v);
+    if (!readable) {
         throw Error(
             path + ": database has schema version " + schema + " but this fahras-search reads version " +
-            std::to_string(kSchemaVersion) + "; re-index it with this version of fahras-index"
+            std::to_string(kSchemaVersion) + " (and older ones from " + std::to_string(kOldestReadableSchemaVersion) +
+            "); re-index it with this version of fahras-index"
         );
     }
     AnalyzerConfig config;
