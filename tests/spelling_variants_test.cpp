@@ -65,7 +65,7 @@ TEST_CASE("query parser: variants only when the index has them, weighted below t
         CHECK(std::none_of(p.disjunction.begin(), p.disjunction.end(), [&](const WeightedTerm& t) { return t.term == trump_cnn; }));
     }
     SECTION("with one: the spelling the index has, at kVariantWeight, and highlighted") {
-        const TermExists exists = [&](const std::string& term) { return term == trump_cnn; };
+        const TermExists exists{.test = [&](std::string_view term) { return term == trump_cnn; }, .variants = {}};
         const ParsedQuery p = parse_query("ترمب", analyzer, exists);
         CHECK(p.disjunction.front() == WeightedTerm{std::string(prefix::stem) + "ترمب", 1.0});
         CHECK(std::count(p.disjunction.begin(), p.disjunction.end(), WeightedTerm{trump_cnn, kVariantWeight}) == 1);
@@ -73,7 +73,7 @@ TEST_CASE("query parser: variants only when the index has them, weighted below t
         CHECK(kVariantWeight < 1.0);
     }
     SECTION("not for title: words, exact forms or phrases") {
-        const TermExists exists = [&](const std::string& term) { return term == trump_cnn; };
+        const TermExists exists{.test = [&](std::string_view term) { return term == trump_cnn; }, .variants = {}};
         for (const char* q : {"title:ترمب", "=ترمب", "\"ترمب\""}) {
             CAPTURE(q);
             const std::string description = parse_query(q, analyzer, exists).query.get_description();

@@ -415,14 +415,24 @@ class Parser {
 
     std::string_view q_;
     std::size_t i_ = 0;
-    // The long-vowel variants of a ranked word's stem that the index has (none without `exists_`).
-    std::vector<std::string> variants_in_index(const AnalyzedToken& t) const {
+    // The long-vowel variants of a ranked word's stem that the index has (none without `exists_`),
+    // less the word's synonyms (already there at their own weight).
+    std::vector<std::string> variants_in_index(const AnalyzedToken& t) {
         std::vector<std::string> found;
         if (!exists_ || t.stop) return found;
         const auto& synonyms = analyzer_.synonyms(t.stem);
+        auto synonym = [&](const std::string& v) { return std::find(synonyms.begin(), synonyms.end(), v) != synonyms.end(); };
+        if (exists_.variants) {
+            for (const std::string& v : exists_.variants(t.stem)) {
+                if (!synonym(v)) found.push_back(v);
+            }
+            return found;
+        }
         for (auto& v : long_vowel_variants(t.stem)) {
-            if (std::find(synonyms.begin(), synonyms.end(), v) != synonyms.end()) continue;
-            if (exists_(prefixed(prefix::stem, v))) found.push_back(std::move(v));
+            if (synonym(v)) continue;
+            term_.assign(prefix::stem); // one buffer for every candidate's term
+            term_ += v;
+            if (exists_.test(term_)) found.push_back(std::move(v));
         }
         return found;
     }
@@ -432,6 +442,7 @@ class Parser {
     HighlightTerms& highlight_;
     std::vector<AnalyzedToken> tokens_;
     std::set<std::string> stop_stems_; ///< stems of ranked stop words (highlighted if searched)
+    std::string term_;                 ///< a candidate variant's term (variants_in_index())
     std::size_t words_ = 0;
 };
 
