@@ -337,15 +337,16 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
     if (!exact_keys_.empty()) {
         if (const Key* ex = exact_keys_.find(exact)) key = ex->id;
     }
+    // The letter set of the normalized form, kept with the word's forms from query to query.
+    auto letters = [&] {
+        if (forms.letters == 0) forms.letters = letter_mask(exact); // never 0 for a non-empty form
+        return forms.letters;
+    };
     if (key < 0 && !stem_filters_.empty()) {
-        bool worth = !stem_within_exact_;
-        if (!worth) {
-            const std::uint64_t have = letter_mask(exact);
-            worth = has_some(stem_filters_, have);
-        }
+        const bool worth = !stem_within_exact_ || has_some(stem_filters_, letters());
         if (worth) {
             const std::string_view stem = forms_->stem(forms);
-            if (const Key* k = stem_keys_.find(stem)) {
+            if (const Key* k = stem_keys_.find(stem, forms.stem_hash)) {
                 key = k->id;
             } else {
                 for (const auto& [p, prefix] : prefix_keys_) {
@@ -361,11 +362,12 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
     if (recall_worth && !special) {
         // An ordinary token can match only through its Snowball stem (skeletons and
         // written-out alefs are for special tokens): worth it if it has a recall key's letters.
-        recall_worth = has_some(recall_filters_, letter_mask(exact));
+        recall_worth = has_some(recall_filters_, letters());
     }
     if (recall_worth && !special) {
         // An ordinary token: its Snowball stem, as the analyzer computes it.
-        if (const int* r = recall_keys_.find(forms_->recall(forms))) key = *r;
+        const std::string_view recall = forms_->recall(forms);
+        if (const int* r = recall_keys_.find(recall, forms.recall_hash)) key = *r;
     } else if (recall_worth) {
         // A special token needs the whole analysis (the skeleton and the written-out alef
         // read the original spelling): only for tokens nothing cheaper matched.
