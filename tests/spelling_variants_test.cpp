@@ -98,3 +98,29 @@ TEST_CASE("seed articles: each outlet's spelling of a name finds both, its own f
     REQUIRE(strategic.size() >= 2);
     CHECK(std::set<std::string>(strategic.begin(), strategic.begin() + 2) == std::set<std::string>{"seed-000", "seed-001"});
 }
+
+TEST_CASE("searcher: a stem's variants kept per revision are those the parser would test", "[variants][seeds]") {
+    test::TempDir dir;
+    test::index_into(dir / "db", {test::corpus_path("seeds.jsonl"), test::data_path("news-60.jsonl.zst")});
+    Searcher searcher(dir / "db");
+    // Testing each candidate against the index, as without the cache.
+    const TermExists uncached{.test = [&](std::string_view term) { return searcher.term_exists(term); }, .variants = {}};
+    for (const char* q : {"بزشكيان", "بيزشكيان", "بزشكيان الرئيس", "اتفاقية الشراكة الاستراتيجية", "ترمب"}) {
+        CAPTURE(q);
+        for (int pass = 0; pass < 2; ++pass) { // the second time from the cache
+            const ParsedQuery cached = parse_query(q, searcher.analyzer(), searcher.vocabulary());
+            const ParsedQuery tested = parse_query(q, searcher.analyzer(), uncached);
+            CHECK(cached.disjunction == tested.disjunction);
+            CHECK(cached.highlight.stems == tested.highlight.stems);
+        }
+    }
+    // بزشك (light10's stem of بزشكيان) has the AP's spelling in the index, and only that.
+    CHECK(searcher.spelling_variants("بزشك") == std::vector<std::string>{"بيزشك"});
+    CHECK(searcher.spelling_variants("بزشك") == std::vector<std::string>{"بيزشك"});
+    // Words outside the guards, or with no variant in the index: none.
+    CHECK(searcher.spelling_variants("قطر").empty());
+    CHECK(searcher.spelling_variants("abcd").empty());
+    // After a reopen (another revision may have other terms) it is worked out again, alike.
+    (void)searcher.reopen();
+    CHECK(searcher.spelling_variants("بزشك") == std::vector<std::string>{"بيزشك"});
+}
