@@ -153,7 +153,9 @@ const Snippeter::Memo::Entry& Snippeter::Memo::add(std::string_view word, std::u
 
 void Snippeter::Memo::grow() {
     std::vector<Entry> old = std::move(slots_);
-    slots_.assign(old.empty() ? 256 : 2 * old.size(), Entry{});
+    // The hits of a query have some 200 distinct words that pass the letter filters: room for
+    // 256 from the start spares most queries two rehashes.
+    slots_.assign(old.empty() ? 512 : 2 * old.size(), Entry{});
     const std::size_t mask = slots_.size() - 1;
     for (const Entry& e : old) {
         if (e.word_size == 0) continue;
