@@ -65,7 +65,7 @@ TEST_CASE("query parser: variants only when the index has them, weighted below t
         CHECK(std::none_of(p.disjunction.begin(), p.disjunction.end(), [&](const WeightedTerm& t) { return t.term == trump_cnn; }));
     }
     SECTION("with one: the spelling the index has, at kVariantWeight, and highlighted") {
-        const TermExists exists = [&](const std::string& term) { return term == trump_cnn; };
+        const TermExists exists{.test = [&](std::string_view term) { return term == trump_cnn; }, .variants = {}};
         const ParsedQuery p = parse_query("ترمب", analyzer, exists);
         CHECK(p.disjunction.front() == WeightedTerm{std::string(prefix::stem) + "ترمب", 1.0});
         CHECK(std::count(p.disjunction.begin(), p.disjunction.end(), WeightedTerm{trump_cnn, kVariantWeight}) == 1);
@@ -73,7 +73,7 @@ TEST_CASE("query parser: variants only when the index has them, weighted below t
         CHECK(kVariantWeight < 1.0);
     }
     SECTION("not for title: words, exact forms or phrases") {
-        const TermExists exists = [&](const std::string& term) { return term == trump_cnn; };
+        const TermExists exists{.test = [&](std::string_view term) { return term == trump_cnn; }, .variants = {}};
         for (const char* q : {"title:ترمب", "=ترمب", "\"ترمب\""}) {
             CAPTURE(q);
             const std::string description = parse_query(q, analyzer, exists).query.get_description();
@@ -97,4 +97,30 @@ TEST_CASE("seed articles: each outlet's spelling of a name finds both, its own f
     const auto strategic = test::ids(searcher, "الشراكة الاستراتيجية");
     REQUIRE(strategic.size() >= 2);
     CHECK(std::set<std::string>(strategic.begin(), strategic.begin() + 2) == std::set<std::string>{"seed-000", "seed-001"});
+}
+
+TEST_CASE("searcher: a stem's variants kept per revision are those the parser would test", "[variants][seeds]") {
+    test::TempDir dir;
+    test::index_into(dir / "db", {test::corpus_path("seeds.jsonl"), test::data_path("news-60.jsonl.zst")});
+    Searcher searcher(dir / "db");
+    // Testing each candidate against the index, as without the cache.
+    const TermExists uncached{.test = [&](std::string_view term) { return searcher.term_exists(term); }, .variants = {}};
+    for (const char* q : {"بزشكيان", "بيزشكيان", "بزشكيان الرئيس", "اتفاقية الشراكة الاستراتيجية", "ترمب"}) {
+        CAPTURE(q);
+        for (int pass = 0; pass < 2; ++pass) { // the second time from the cache
+            const ParsedQuery cached = parse_query(q, searcher.analyzer(), searcher.vocabulary());
+            const ParsedQuery tested = parse_query(q, searcher.analyzer(), uncached);
+            CHECK(cached.disjunction == tested.disjunction);
+            CHECK(cached.highlight.stems == tested.highlight.stems);
+        }
+    }
+    // بزشك (light10's stem of بزشكيان) has the AP's spelling in the index, and only that.
+    CHECK(searcher.spelling_variants("بزشك") == std::vector<std::string>{"بيزشك"});
+    CHECK(searcher.spelling_variants("بزشك") == std::vector<std::string>{"بيزشك"});
+    // Words outside the guards, or with no variant in the index: none.
+    CHECK(searcher.spelling_variants("قطر").empty());
+    CHECK(searcher.spelling_variants("abcd").empty());
+    // After a reopen (another revision may have other terms) it is worked out again, alike.
+    (void)searcher.reopen();
+    CHECK(searcher.spelling_variants("بزشك") == std::vector<std::string>{"بيزشك"});
 }

@@ -137,10 +137,11 @@ std::uint32_t Analyzer::analyze(
             out.push_back(std::move(analyzed));
             continue;
         }
+        const std::uint64_t hash = use_cache ? string_hash(analyzed.exact) : 0;
         if (use_cache) {
-            if (const auto hit = cache_.find(analyzed.exact); hit != cache_.end()) {
-                analyzed.stem = hit->second.stem;
-                analyzed.recall_stem = hit->second.recall_stem;
+            if (const Stems* hit = cache_.find(analyzed.exact, hash)) {
+                analyzed.stem = cache_.text(hit->stem_at, hit->stem_size);
+                analyzed.recall_stem = cache_.text(hit->recall_at, hit->recall_size);
                 if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
                 out.push_back(std::move(analyzed));
                 continue;
@@ -149,10 +150,7 @@ std::uint32_t Analyzer::analyze(
         analyzed.stem = stemmer_->stem(analyzed.exact);
         if (analyzed.alef_stem == analyzed.stem) analyzed.alef_stem.clear();
         analyzed.recall_stem = uncached_recall_stem(analyzed.exact);
-        if (use_cache) {
-            if (cache_.size() >= kStemCacheEntries) cache_.clear();
-            cache_.emplace(analyzed.exact, Stems{analyzed.stem, analyzed.recall_stem});
-        }
+        if (use_cache) cache_stems(analyzed.exact, hash, analyzed.stem, analyzed.recall_stem);
         out.push_back(std::move(analyzed));
     }
     return next;
@@ -168,12 +166,21 @@ std::string Analyzer::stem(std::string_view normalized) const {
 std::string Analyzer::recall_stem(std::string_view normalized) const {
     if (!recall_stemmer_ || stopwords_.contains(normalized)) return {};
     // The snippeter asks for the words of every hit: the stem cache analyze() fills serves.
-    const std::string key(normalized);
-    if (const auto hit = cache_.find(key); hit != cache_.end()) return hit->second.recall_stem;
+    const std::uint64_t hash = string_hash(normalized);
+    if (const Stems* hit = cache_.find(normalized, hash)) return std::string(cache_.text(hit->recall_at, hit->recall_size));
     std::string recall = uncached_recall_stem(normalized);
-    if (cache_.size() >= kStemCacheEntries) cache_.clear();
-    cache_.emplace(key, Stems{stemmer_->stem(normalized), recall});
+    cache_stems(normalized, hash, stemmer_->stem(normalized), recall);
     return recall;
+}
+
+void Analyzer::cache_stems(std::string_view normalized, std::uint64_t hash, std::string_view stem, std::string_view recall) const {
+    if (cache_.size() >= kStemCacheEntries) cache_.clear();
+    Stems s;
+    s.stem_size = static_cast<std::uint32_t>(stem.size());
+    s.stem_at = cache_.keep(stem);
+    s.recall_size = static_cast<std::uint32_t>(recall.size());
+    s.recall_at = cache_.keep(recall);
+    cache_.try_emplace(normalized, hash, s);
 }
 
 std::vector<std::string> Analyzer::person_variants(std::string_view normalized) const {

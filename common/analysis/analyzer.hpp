@@ -17,11 +17,11 @@
 #include "common/analysis/stopwords.hpp"
 #include "common/analysis/synonyms.hpp"
 #include "common/analysis/token.hpp"
+#include "common/util/string_table.hpp"
 
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace fahras {
@@ -106,12 +106,16 @@ class Analyzer {
 
     /// Stems by exact form, when a Snowball stemmer runs. Word frequencies are Zipfian, so most tokens of a text are words
     /// seen before; the Snowball stemmer costs more than the rest of the analysis together.
-    /// Emptied when full (bounded memory, no LRU bookkeeping).
+    /// Emptied when full (bounded memory, no LRU bookkeeping). Looked up by string_view (no
+    /// std::string a lookup); the stems are kept in the table's arena.
     struct Stems {
-        std::string stem, recall_stem;
+        std::uint32_t stem_at = 0, stem_size = 0;
+        std::uint32_t recall_at = 0, recall_size = 0;
     };
     static constexpr std::size_t kStemCacheEntries = 1 << 16;
-    mutable std::unordered_map<std::string, Stems> cache_;
+    /// Adds the stems of `normalized` to cache_ (emptied first when full).
+    void cache_stems(std::string_view normalized, std::uint64_t hash, std::string_view stem, std::string_view recall) const;
+    mutable StringTable<Stems> cache_;
     StopWords stopwords_;
     Synonyms synonyms_; ///< built last: it analyzes its word list with this analyzer
 };

@@ -2,6 +2,7 @@
 
 #include "common/analysis/normalizer.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace fahras {
@@ -33,8 +34,10 @@ constexpr std::string_view kArabicStopWords[] = {
 } // namespace
 
 void StopWords::add(std::string_view word) {
-    std::string normalized = normalize(word);
-    if (!normalized.empty()) words_.insert(std::move(normalized));
+    const std::string normalized = normalize(word);
+    if (normalized.empty()) return;
+    words_.try_emplace(normalized, true);
+    longest_ = std::max(longest_, normalized.size());
 }
 
 StopWords StopWords::arabic_default() {

@@ -6,11 +6,12 @@
 /// ranked queries, where they only add cost and noise.
 #pragma once
 
+#include "common/util/string_table.hpp"
+
+#include <cstddef>
 #include <istream>
 #include <string>
 #include <string_view>
-#include <functional>
-#include <unordered_set>
 
 namespace fahras {
 
@@ -25,18 +26,15 @@ class StopWords {
 
     void add(std::string_view word);
     [[nodiscard]] bool contains(std::string_view normalized) const {
-        return words_.find(normalized) != words_.end();
+        return normalized.size() <= longest_ && words_.find(normalized) != nullptr;
     }
     [[nodiscard]] std::size_t size() const noexcept { return words_.size(); }
 
   private:
-    // Transparent hash: contains() runs for every token and looks up a string_view without
-    // building a std::string.
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_set<std::string, Hash, std::equal_to<>> words_;
+    // contains() runs for every token (several times for a query word): a flat table looked up
+    // by string_view, and no lookup at all for a word longer than the longest stop word.
+    StringTable<bool> words_;
+    std::size_t longest_ = 0;
 };
 
 } // namespace fahras

@@ -8,9 +8,13 @@
 
 namespace fahras {
 
-/// Bumped whenever the meaning of a term, slot or the document data changes. The searcher
-/// refuses databases with another version.
-inline constexpr int kSchemaVersion = 1;
+/// Bumped whenever the meaning of a term, slot or the document data changes. The indexer
+/// writes this version and adds only to databases of it; the searcher reads it and the older
+/// versions from kOldestReadableSchemaVersion on, and refuses any other.
+/// 2: the document data is zstd-compressed (encode_stored); 1 stored the JSON object itself.
+inline constexpr int kSchemaVersion = 2;
+/// Version 1 differs only in the document data, which decode_stored() reads in both forms.
+inline constexpr int kOldestReadableSchemaVersion = 1;
 
 namespace prefix {
 /// Normalized exact form of a body or title word, with positions (phrases, `=word`).

@@ -160,12 +160,14 @@ class Exclusions {
 
 } // namespace
 
-TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, const std::string& term) {
-    if (const auto it = stats_.find(term); it != stats_.end()) return it->second;
+TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, std::string_view term) {
+    const std::uint64_t hash = string_hash(term);
+    if (const Stats* s = stats_.find(term, hash)) return *s;
+    const std::string t(term); // Xapian takes a std::string
+    const Xapian::doccount tf = db.get_termfreq(t);
+    const Stats s{tf, tf == 0 ? 0 : db.get_wdf_upper_bound(t)};
     if (stats_.size() >= kMaxEntries) stats_.clear();
-    const Xapian::doccount tf = db.get_termfreq(term);
-    const Stats s{tf, tf == 0 ? 0 : db.get_wdf_upper_bound(term)};
-    stats_.emplace(term, s);
+    stats_.try_emplace(term, hash, s);
     return s;
 }
 

@@ -22,12 +22,13 @@
 #include "common/search/exact_topk.hpp"
 #include "common/search/query_parser.hpp"
 #include "common/search/rank_cache.hpp"
+#include "common/util/string_table.hpp"
 
 #include <xapian.h>
 
 #include <functional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 namespace fahras {
@@ -45,19 +46,26 @@ struct Bm25Params {
 
 /// Term statistics a searcher asks for again and again (stop words, frequent words of a batch):
 /// the term frequency and wdf bound of a term, each a B-tree lookup in Xapian. Valid for one
-/// revision of the database: clear() after a reopen.
+/// revision of the database: clear() after a reopen. A query asks for some ninety terms (its
+/// words' stems, recall stems, synonyms and every long-vowel spelling variant the parser tries),
+/// most of them already asked for by earlier queries: a lookup is a probe of a StringTable by
+/// string_view, with no std::string built unless Xapian has to be asked. Bounded: emptied when
+/// it holds kMaxEntries terms.
 class TermStatsCache {
   public:
     struct Stats {
         Xapian::doccount termfreq = 0;
         Xapian::termcount wdf_upper_bound = 0;
     };
-    [[nodiscard]] Stats get(const Xapian::Database& db, const std::string& term);
+    /// The statistics of `term` in `db`, from Xapian on first sight. A Xapian error (e.g.
+    /// DatabaseModifiedError) leaves the cache without the term, never with half its stats.
+    [[nodiscard]] Stats get(const Xapian::Database& db, std::string_view term);
     void clear() noexcept { stats_.clear(); }
+    [[nodiscard]] std::size_t size() const noexcept { return stats_.size(); }
+    static constexpr std::size_t kMaxEntries = 1 << 16;
 
   private:
-    static constexpr std::size_t kMaxEntries = 1 << 16;
-    std::unordered_map<std::string, Stats> stats_;
+    StringTable<Stats> stats_;
 };
 
 /// Runs body(i) for every i in [0, n), possibly on several threads at once; returns when all

@@ -56,16 +56,17 @@ std::size_t count_chars(std::string_view s) {
 // this is the one place where a ranked word turns into terms.
 // The query is returned, and its terms with their factors are appended to `terms`: the query
 // is exactly OR(SCALE_WEIGHT(factor, term)…) over them.
-// `variants` are the word's long-vowel spelling variants found in the index (spelling_variants.hpp).
+// `variants` are the word's long-vowel spelling variants found in the index (spelling_variants.hpp),
+// `persons` its Analyzer::person_variants() (both empty for a title: word).
 Xapian::Query ranked_word(
     const AnalyzedToken& t,
     bool title,
     const Analyzer& analyzer,
     const std::vector<std::string>& variants,
+    const std::vector<std::string>& persons,
     std::vector<WeightedTerm>& terms
 ) {
     const auto& synonyms = analyzer.synonyms(t.stem);
-    const std::vector<std::string> persons = title ? std::vector<std::string>{} : analyzer.person_variants(t.exact);
     if (title || (t.recall_stem.empty() && t.skeleton.empty() && synonyms.empty() && persons.empty() && variants.empty())) {
         terms.push_back({prefixed(title ? prefix::title_stem : prefix::stem, t.stem), 1.0});
         return Xapian::Query(terms.back().term);
@@ -367,13 +368,15 @@ class Parser {
                 if (!negated) highlight_.exacts.insert(t.exact);
             } else {
                 const std::vector<std::string> variants = f.title ? std::vector<std::string>{} : variants_in_index(t);
-                parts.push_back(ranked_word(t, f.title, analyzer_, variants, out.terms));
+                // Worked out once, for the terms and the highlights.
+                std::vector<std::string> persons = f.title ? std::vector<std::string>{} : analyzer_.person_variants(t.exact);
+                parts.push_back(ranked_word(t, f.title, analyzer_, variants, persons, out.terms));
                 if (negated) continue;
                 (t.stop && sign == Sign::None && !f.title ? stop_stems_ : highlight_.stems).insert(t.stem);
                 if (!f.title) {
                     for (const auto& synonym : analyzer_.synonyms(t.stem)) highlight_.stems.insert(synonym);
                     highlight_.stems.insert(variants.begin(), variants.end());
-                    for (auto& person : analyzer_.person_variants(t.exact)) highlight_.stems.insert(std::move(person));
+                    for (auto& person : persons) highlight_.stems.insert(std::move(person));
                     if (!t.recall_stem.empty()) highlight_.recall_stems.emplace(t.recall_stem, t.stem);
                     if (!t.skeleton.empty()) highlight_.skeletons.emplace(t.skeleton, t.stem);
                 }
@@ -415,14 +418,24 @@ class Parser {
 
     std::string_view q_;
     std::size_t i_ = 0;
-    // The long-vowel variants of a ranked word's stem that the index has (none without `exists_`).
-    std::vector<std::string> variants_in_index(const AnalyzedToken& t) const {
+    // The long-vowel variants of a ranked word's stem that the index has (none without `exists_`),
+    // less the word's synonyms (already there at their own weight).
+    std::vector<std::string> variants_in_index(const AnalyzedToken& t) {
         std::vector<std::string> found;
         if (!exists_ || t.stop) return found;
         const auto& synonyms = analyzer_.synonyms(t.stem);
+        auto synonym = [&](const std::string& v) { return std::find(synonyms.begin(), synonyms.end(), v) != synonyms.end(); };
+        if (exists_.variants) {
+            for (const std::string& v : exists_.variants(t.stem)) {
+                if (!synonym(v)) found.push_back(v);
+            }
+            return found;
+        }
         for (auto& v : long_vowel_variants(t.stem)) {
-            if (std::find(synonyms.begin(), synonyms.end(), v) != synonyms.end()) continue;
-            if (exists_(prefixed(prefix::stem, v))) found.push_back(std::move(v));
+            if (synonym(v)) continue;
+            term_.assign(prefix::stem); // one buffer for every candidate's term
+            term_ += v;
+            if (exists_.test(term_)) found.push_back(std::move(v));
         }
         return found;
     }
@@ -432,6 +445,7 @@ class Parser {
     HighlightTerms& highlight_;
     std::vector<AnalyzedToken> tokens_;
     std::set<std::string> stop_stems_; ///< stems of ranked stop words (highlighted if searched)
+    std::string term_;                 ///< a candidate variant's term (variants_in_index())
     std::size_t words_ = 0;
 };
 

@@ -32,6 +32,7 @@
 
 #include "common/analysis/analyzer.hpp"
 #include "common/search/question.hpp"
+#include "common/util/string_table.hpp"
 
 #include <xapian.h>
 
@@ -67,6 +68,10 @@ struct HighlightTerms {
         return stems.empty() && exacts.empty() && phrases.empty() && prefixes.empty();
     }
 };
+
+/// The weight (IDF-like) of each stem or exact form to highlight, by its text, for choosing
+/// snippet windows (Searcher::highlight_weights, Snippeter).
+using HighlightWeights = StringTable<double>;
 
 /// A term of a ranked query and the factor its BM25 weight is scaled by (OP_SCALE_WEIGHT).
 /// Each occurrence counts: a term listed twice adds its weight twice, as in a Xapian OR.
@@ -121,8 +126,19 @@ inline constexpr Xapian::termcount kMaxWildcardExpansion = 128;
 /// Shortest wildcard prefix, in bytes of its normalized form (one Arabic letter is 2 bytes).
 inline constexpr std::size_t kMinWildcardPrefixBytes = 2;
 
-/// Whether the index has a term (a Z stem, for spelling variants); see Searcher::term_exists.
-using TermExists = std::function<bool(const std::string& term)>;
+/// The searched index's vocabulary, as parse_query() asks it: which long-vowel spelling variants
+/// (spelling_variants.hpp) of a ranked word's stem the index has. Either hook will do; empty
+/// hooks: no variants.
+struct TermExists {
+    /// Whether the index has a term (a Z stem): each variant of each word is tested.
+    std::function<bool(std::string_view term)> test;
+    /// Used instead of `test` when set: the long-vowel variants of a stem that the index has, in
+    /// long_vowel_variants() order (Searcher::spelling_variants keeps them per revision, for the
+    /// words that many queries share). The reference needs to last only until the next call.
+    std::function<const std::vector<std::string>&(std::string_view stem)> variants;
+
+    explicit operator bool() const noexcept { return test || variants; }
+};
 
 /// Parses `text`. Throws QueryError for a query with nothing to search (empty, only
 /// exclusions, only punctuation) or over the limits above. With `exists` (the searched

@@ -53,7 +53,7 @@ RunSummary run_queries(
         const auto started = Clock::now();
         Results results;
         ParsedQuery parsed;
-        std::map<std::string, double> weights;
+        HighlightWeights weights;
         try {
             parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
             SearchOptions search = options.search;

@@ -1,5 +1,6 @@
 #include "common/search/searcher.hpp"
 
+#include "common/analysis/spelling_variants.hpp"
 #include "common/index/document_builder.hpp"
 #include "common/index/schema.hpp"
 #include "common/search/exact_topk.hpp"
@@ -51,10 +52,15 @@ AnalyzerConfig read_analyzer(Xapian::Database& db, const std::string& path) {
     if (schema.empty() || analyzer.empty()) {
         throw Error(path + ": not a fahras database (no " + std::string(metadata::schema_version) + " metadata)");
     }
-    if (schema != std::to_string(kSchemaVersion)) {
+    // An older version is read as it is (docs/schema.md says what changed); a newer or unknown
+    // one is refused, naming both.
+    bool readable = false;
+    for (int v = kOldestReadableSchemaVersion; v <= kSchemaVersion; ++v) readable = readable || schema == std::to_string(v);
+    if (!readable) {
         throw Error(
             path + ": database has schema version " + schema + " but this fahras-search reads version " +
-            std::to_string(kSchemaVersion) + "; re-index it with this version of fahras-index"
+            std::to_string(kSchemaVersion) + " (and older ones from " + std::to_string(kOldestReadableSchemaVersion) +
+            "); re-index it with this version of fahras-index"
         );
     }
     AnalyzerConfig config;
@@ -94,7 +100,29 @@ bool Searcher::reopen() {
     // changed (it may also have recovered from a revision that was overwritten).
     term_stats_.clear();
     rank_cache_.clear();
+    variant_index_.clear();
+    variant_lists_.clear();
     return changed;
+}
+
+const std::vector<std::string>& Searcher::spelling_variants(std::string_view stem) {
+    const std::uint64_t hash = string_hash(stem);
+    if (const std::uint32_t* at = variant_index_.find(stem, hash)) return variant_lists_[*at];
+    // Worked out in full before it is kept: a Xapian error (a writer's commit) on the way
+    // leaves no partial list behind.
+    std::vector<std::string> found;
+    for (std::string& v : long_vowel_variants(stem)) {
+        variant_term_.assign(prefix::stem);
+        variant_term_ += v;
+        if (term_exists(variant_term_)) found.push_back(std::move(v));
+    }
+    if (variant_index_.size() >= kMaxVariantStems) {
+        variant_index_.clear();
+        variant_lists_.clear();
+    }
+    variant_index_.try_emplace(stem, hash, static_cast<std::uint32_t>(variant_lists_.size()));
+    variant_lists_.push_back(std::move(found));
+    return variant_lists_.back();
 }
 
 Results Searcher::search(const Xapian::Query& query, const SearchOptions& options) {
@@ -192,7 +220,7 @@ Document Searcher::fetch(const Xapian::Database& db, Xapian::docid docid) {
     return decode_stored(db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data());
 }
 
-std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& terms) {
+HighlightWeights Searcher::highlight_weights(const HighlightTerms& terms) {
     try {
         return weights_of(terms);
     } catch (const Xapian::DatabaseModifiedError&) {
@@ -203,19 +231,27 @@ std::map<std::string, double> Searcher::highlight_weights(const HighlightTerms& 
     }
 }
 
-std::map<std::string, double> Searcher::weights_of(const HighlightTerms& terms) {
-    std::map<std::string, double> weights;
+HighlightWeights Searcher::weights_of(const HighlightTerms& terms) {
+    HighlightWeights weights;
     const double n = static_cast<double>(std::max<Xapian::doccount>(db_.get_doccount(), 1));
     // From the same per-revision cache as ranking (a B-tree lookup a term otherwise: 4% of a
-    // batch of headlines, the highlight terms being the query's own).
-    auto idf = [&](const std::string& term) {
+    // batch of headlines, the highlight terms being the query's own). The prefixed term is
+    // built in one buffer.
+    std::string term;
+    auto idf = [&](std::string_view prefix, const std::string& text) {
+        term.assign(prefix);
+        term += text;
         const double df = static_cast<double>(term_stats_.get(db_, term).termfreq);
         return std::log(1.0 + n / (df + 1.0));
     };
-    for (const auto& stem : terms.stems) weights[stem] = idf(std::string(prefix::stem) + stem);
-    for (const auto& exact : terms.exacts) weights[exact] = idf(std::string(prefix::exact) + exact);
+    // An exact form that is also a stem takes the exact form's weight; a phrase word keeps the
+    // weight it already has.
+    for (const auto& stem : terms.stems) weights.insert_or_assign(stem, idf(prefix::stem, stem));
+    for (const auto& exact : terms.exacts) weights.insert_or_assign(exact, idf(prefix::exact, exact));
     for (const auto& phrase : terms.phrases) {
-        for (const auto& exact : phrase) weights.emplace(exact, idf(std::string(prefix::exact) + exact));
+        for (const auto& exact : phrase) {
+            if (weights.find(exact) == nullptr) weights.try_emplace(exact, idf(prefix::exact, exact));
+        }
     }
     return weights;
 }

@@ -13,8 +13,9 @@
 #include <xapian.h>
 
 #include <cstddef>
-#include <map>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fahras {
@@ -96,19 +97,29 @@ class Searcher {
     static constexpr std::size_t kMaxOwnMaxScoreTerms = 512;
 
     /// Whether the database has `term` (cached per revision, with the ranking's statistics).
-    [[nodiscard]] bool term_exists(const std::string& term) { return term_stats_.get(db_, term).termfreq > 0; }
-    /// term_exists() as parse_query() takes it; valid while this Searcher lives.
+    [[nodiscard]] bool term_exists(std::string_view term) { return term_stats_.get(db_, term).termfreq > 0; }
+    /// The long-vowel spelling variants of a stem (spelling_variants.hpp) that the database has
+    /// as stems, in long_vowel_variants() order. Kept per revision, with the answer for every
+    /// stem asked about (bounded, kMaxVariantStems): a word's fifteen-odd candidates are tested
+    /// once, not once a query. Valid until the next call.
+    [[nodiscard]] const std::vector<std::string>& spelling_variants(std::string_view stem);
+    static constexpr std::size_t kMaxVariantStems = 1 << 14;
+    /// term_exists() and spelling_variants() as parse_query() takes them; valid while this
+    /// Searcher lives.
     [[nodiscard]] TermExists vocabulary() {
-        return [this](const std::string& term) { return term_exists(term); };
+        return TermExists{
+            [this](std::string_view term) { return term_exists(term); },
+            [this](std::string_view stem) -> const std::vector<std::string>& { return spelling_variants(stem); },
+        };
     }
 
     /// IDF-like weights of the terms to highlight, for choosing snippet windows.
-    [[nodiscard]] std::map<std::string, double> highlight_weights(const HighlightTerms& terms);
+    [[nodiscard]] HighlightWeights highlight_weights(const HighlightTerms& terms);
 
   private:
     /// search() without the passage rerank: the exact BM25 ranks.
     [[nodiscard]] Results search_bm25(const ParsedQuery& parsed, const SearchOptions& options);
-    [[nodiscard]] std::map<std::string, double> weights_of(const HighlightTerms& terms);
+    [[nodiscard]] HighlightWeights weights_of(const HighlightTerms& terms);
 
     std::string path_;
     Xapian::Database db_;
@@ -116,6 +127,10 @@ class Searcher {
     WordForms word_forms_{analyzer_};
     Bm25Params bm25_; ///< k1 1.2, b 0.65: why in searcher.cpp
     TermStatsCache term_stats_; ///< for db_'s current revision
+    /// spelling_variants(): a stem → its index in variant_lists_ (for db_'s current revision).
+    StringTable<std::uint32_t> variant_index_;
+    std::vector<std::vector<std::string>> variant_lists_;
+    std::string variant_term_; ///< a candidate's term, built in place
     RankCache rank_cache_;      ///< for db_'s current revision
     ParallelRanking parallel_;  ///< see set_parallel()
     Xapian::Enquire enquire_;

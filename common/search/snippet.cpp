@@ -9,6 +9,7 @@
 #include <bit>
 #include <cctype>
 #include <cstring>
+#include <type_traits>
 
 namespace fahras {
 namespace {
@@ -152,7 +153,9 @@ const Snippeter::Memo::Entry& Snippeter::Memo::add(std::string_view word, std::u
 
 void Snippeter::Memo::grow() {
     std::vector<Entry> old = std::move(slots_);
-    slots_.assign(old.empty() ? 256 : 2 * old.size(), Entry{});
+    // The hits of a query have some 200 distinct words that pass the letter filters: room for
+    // 256 from the start spares most queries two rehashes.
+    slots_.assign(old.empty() ? 512 : 2 * old.size(), Entry{});
     const std::size_t mask = slots_.size() - 1;
     for (const Entry& e : old) {
         if (e.word_size == 0) continue;
@@ -168,7 +171,7 @@ void Snippeter::Memo::clear() {
     arena_.clear();
 }
 
-Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<std::string, double> weights, WordForms* forms)
+Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const HighlightWeights& weights, WordForms* forms)
     : analyzer_(analyzer),
       own_forms_(forms != nullptr && &forms->analyzer() == &analyzer ? nullptr : std::make_unique<WordForms>(analyzer)),
       forms_(own_forms_ ? own_forms_.get() : forms),
@@ -182,8 +185,8 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
         for (const auto& e : phrase) add_key(phrase_keys_, e, weights);
     }
     for (const auto& p : terms.prefixes) add_key(prefix_keys_, p, weights);
-    for (const auto& [recall, stem] : terms.recall_stems) recall_keys_.emplace(recall, add_key(stem_keys_, stem, weights));
-    for (const auto& [skeleton, stem] : terms.skeletons) skeleton_keys_.emplace(skeleton, add_key(stem_keys_, stem, weights));
+    for (const auto& [recall, stem] : terms.recall_stems) recall_keys_.try_emplace(recall, add_key(stem_keys_, stem, weights));
+    for (const auto& [skeleton, stem] : terms.skeletons) skeleton_keys_.try_emplace(skeleton, add_key(stem_keys_, stem, weights));
     phrases_ = std::move(terms.phrases);
     // A stem holds only letters of its word, save one: ا. light10 stems the clitic forms of the
     // name of God to الله (لله → الله), and Snowball writes ا where it rewrites a verb's تست/يست
@@ -191,14 +194,14 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
     // ا the only letter it adds). So a word must have a stem key's letters less ا; the parity
     // test in tests/snippet_test.cpp pins it.
     const std::uint64_t alef = letter_mask("\u0627");
-    for (const auto* keys : {&stem_keys_, &prefix_keys_}) {
-        for (const auto& [text, key] : *keys) stem_filters_.push_back(key.letters & ~alef);
-    }
-    for (const auto& [recall, id] : recall_keys_) recall_filters_.push_back(letter_mask(recall) & ~alef);
+    // (The order of the sets does not matter: drop_redundant() sorts them.)
+    stem_keys_.for_each([&](std::string_view, const Key& key) { stem_filters_.push_back(key.letters & ~alef); });
+    for (const auto& [text, key] : prefix_keys_) stem_filters_.push_back(key.letters & ~alef);
+    recall_keys_.for_each([&](std::string_view recall, int) { recall_filters_.push_back(letter_mask(recall) & ~alef); });
     if (stem_within_exact_) {
         token_filters_ = stem_filters_;
         for (const auto* keys : {&exact_keys_, &phrase_keys_}) {
-            for (const auto& [text, key] : *keys) token_filters_.push_back(key.letters);
+            keys->for_each([&](std::string_view, const Key& key) { token_filters_.push_back(key.letters); });
         }
         token_filters_.insert(token_filters_.end(), recall_filters_.begin(), recall_filters_.end());
     }
@@ -230,13 +233,25 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, std::map<st
     }
 }
 
-int Snippeter::add_key(std::map<std::string, Key, std::less<>>& keys, const std::string& key, const std::map<std::string, double>& weights) {
-    const auto [it, added] = keys.emplace(key, Key{static_cast<int>(weights_.size()), letter_mask(key)});
-    if (added) {
-        const auto w = weights.find(key);
-        weights_.push_back(w == weights.end() ? 1.0 : w->second);
+template <class Keys>
+int Snippeter::add_key(Keys& keys, const std::string& key, const HighlightWeights& weights) {
+    const Key k{static_cast<int>(weights_.size()), letter_mask(key)};
+    int id = k.id;
+    bool added = false;
+    if constexpr (std::is_same_v<Keys, StringTable<Key>>) {
+        const auto [value, is_new] = keys.try_emplace(key, k);
+        id = value->id;
+        added = is_new;
+    } else {
+        const auto [it, is_new] = keys.emplace(key, k);
+        id = it->second.id;
+        added = is_new;
     }
-    return it->second.id;
+    if (added) {
+        const double* w = weights.find(key);
+        weights_.push_back(w == nullptr ? 1.0 : *w);
+    }
+    return id;
 }
 
 // Appends the token text[begin, end), whose letters (Sink::add below) are `letters`, to `out`
@@ -305,7 +320,7 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
             if (!hit) continue;
             for (std::size_t k = 0; k < phrase.size(); ++k) {
                 out[i + k].group = next_group;
-                out[i + k].key = phrase_keys_.at(phrase[k]).id;
+                out[i + k].key = phrase_keys_.find(phrase[k])->id; // every phrase word has a key
             }
             ++next_group;
             i += phrase.size() - 1;
@@ -321,17 +336,20 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
     const std::string_view exact = forms.exact;
     if (exact.empty()) return Match{-1, true, {}};
     int key = -1;
-    if (const auto ex = exact_keys_.find(exact); ex != exact_keys_.end()) key = ex->second.id;
+    if (!exact_keys_.empty()) {
+        if (const Key* ex = exact_keys_.find(exact)) key = ex->id;
+    }
+    // The letter set of the normalized form, kept with the word's forms from query to query.
+    auto letters = [&] {
+        if (forms.letters == 0) forms.letters = letter_mask(exact); // never 0 for a non-empty form
+        return forms.letters;
+    };
     if (key < 0 && !stem_filters_.empty()) {
-        bool worth = !stem_within_exact_;
-        if (!worth) {
-            const std::uint64_t have = letter_mask(exact);
-            worth = has_some(stem_filters_, have);
-        }
+        const bool worth = !stem_within_exact_ || has_some(stem_filters_, letters());
         if (worth) {
             const std::string_view stem = forms_->stem(forms);
-            if (const auto it = stem_keys_.find(stem); it != stem_keys_.end()) {
-                key = it->second.id;
+            if (const Key* k = stem_keys_.find(stem, forms.stem_hash)) {
+                key = k->id;
             } else {
                 for (const auto& [p, prefix] : prefix_keys_) {
                     if (exact.starts_with(p) || stem.starts_with(p)) {
@@ -346,11 +364,12 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
     if (recall_worth && !special) {
         // An ordinary token can match only through its Snowball stem (skeletons and
         // written-out alefs are for special tokens): worth it if it has a recall key's letters.
-        recall_worth = has_some(recall_filters_, letter_mask(exact));
+        recall_worth = has_some(recall_filters_, letters());
     }
     if (recall_worth && !special) {
         // An ordinary token: its Snowball stem, as the analyzer computes it.
-        if (const auto r = recall_keys_.find(forms_->recall(forms)); r != recall_keys_.end()) key = r->second;
+        const std::string_view recall = forms_->recall(forms);
+        if (const int* r = recall_keys_.find(recall, forms.recall_hash)) key = *r;
     } else if (recall_worth) {
         // A special token needs the whole analysis (the skeleton and the written-out alef
         // read the original spelling): only for tokens nothing cheaper matched.
@@ -358,12 +377,12 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
         analyzer_.analyze(word, one_);
         if (one_.size() == 1) {
             const AnalyzedToken& a = one_.front();
-            if (const auto it = stem_keys_.find(a.alef_stem); !a.alef_stem.empty() && it != stem_keys_.end()) {
-                key = it->second.id;
-            } else if (const auto r = recall_keys_.find(a.recall_stem); !a.recall_stem.empty() && r != recall_keys_.end()) {
-                key = r->second;
-            } else if (const auto k = skeleton_keys_.find(a.skeleton); !a.skeleton.empty() && k != skeleton_keys_.end()) {
-                key = k->second;
+            if (const Key* k = a.alef_stem.empty() ? nullptr : stem_keys_.find(a.alef_stem)) {
+                key = k->id;
+            } else if (const int* r = a.recall_stem.empty() ? nullptr : recall_keys_.find(a.recall_stem)) {
+                key = *r;
+            } else if (const int* sk = a.skeleton.empty() ? nullptr : skeleton_keys_.find(a.skeleton)) {
+                key = *sk;
             }
         }
     }

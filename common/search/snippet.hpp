@@ -45,7 +45,7 @@ class Snippeter {
     Snippeter(
         const Analyzer& analyzer,
         HighlightTerms terms,
-        std::map<std::string, double> weights = {},
+        const HighlightWeights& weights = HighlightWeights(),
         WordForms* forms = nullptr
     );
 
@@ -107,21 +107,25 @@ class Snippeter {
     void analyze(std::string_view text, std::vector<Tok>& out) const;
     void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, std::uint64_t letters, std::vector<Tok>& out) const;
     [[nodiscard]] Match match(std::string_view word, std::uint64_t hash, bool special) const;
-    int add_key(std::map<std::string, Key, std::less<>>& keys, const std::string& key, const std::map<std::string, double>& weights);
+    /// The id of `key` in `keys` (a StringTable or the prefix map), new ones with their weight.
+    template <class Keys>
+    int add_key(Keys& keys, const std::string& key, const HighlightWeights& weights);
     Snippet render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end) const;
 
     const Analyzer& analyzer_;
     std::unique_ptr<WordForms> own_forms_; ///< when the caller gave none
     WordForms* forms_;
-    // (std::less<>: looked up with the string_views of WordForms.)
-    std::map<std::string, Key, std::less<>> stem_keys_;   ///< query stem → key
-    std::map<std::string, Key, std::less<>> exact_keys_;  ///< =word → key
-    std::map<std::string, Key, std::less<>> phrase_keys_; ///< words of phrases → key (match only in a phrase)
-    std::map<std::string, Key, std::less<>> prefix_keys_; ///< pre* → key
+    // Looked up with the string_views of WordForms, once a query per distinct word that passes
+    // the letter filters (std::maps cost a string compare a level).
+    StringTable<Key> stem_keys_;   ///< query stem → key
+    StringTable<Key> exact_keys_;  ///< =word → key
+    StringTable<Key> phrase_keys_; ///< words of phrases → key (match only in a phrase)
+    /// pre* → key; a std::map because match() takes the first prefix in order that a word has.
+    std::map<std::string, Key, std::less<>> prefix_keys_;
     /// Recall streams (Snowball stem, alef skeleton) → the key of the query word's stem, so a
     /// word found only through them (ٱلۡيَتَٰمَىٰ for اليتامى) is highlighted with that word's weight.
-    std::map<std::string, int, std::less<>> recall_keys_;
-    std::map<std::string, int, std::less<>> skeleton_keys_;
+    StringTable<int> recall_keys_;
+    StringTable<int> skeleton_keys_;
     mutable std::vector<AnalyzedToken> one_; ///< full analysis of one token (recall streams)
     std::vector<std::vector<std::string>> phrases_;
     std::vector<double> weights_; ///< per key id

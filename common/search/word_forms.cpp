@@ -7,29 +7,6 @@
 
 namespace fahras {
 
-// Eight bytes at a time: a word is a few of those.
-std::uint64_t WordForms::word_hash(std::string_view s) noexcept {
-    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
-    std::uint64_t h = (s.size() + 1) * k;
-    auto mix = [&](std::uint64_t w) {
-        h = (h ^ w) * k;
-        h ^= h >> 32;
-    };
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, s.data() + i, 8);
-        mix(w);
-    }
-    if (i < s.size()) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, s.data() + i, s.size() - i);
-        mix(w);
-    }
-    h *= k;
-    return h ^ (h >> 29);
-}
-
 WordForms::Entry& WordForms::get(std::string_view word, std::uint64_t hash) {
     if (!slots_.empty()) {
         const std::size_t mask = slots_.size() - 1;
@@ -65,6 +42,7 @@ WordForms::Entry& WordForms::get(std::string_view word, std::uint64_t hash) {
 std::string_view WordForms::stem(Entry& e) {
     if (!e.has_stem) {
         e.stem = keep(analyzer_.stem(e.exact));
+        e.stem_hash = string_hash(e.stem);
         e.has_stem = true;
     }
     return e.stem;
@@ -73,6 +51,7 @@ std::string_view WordForms::stem(Entry& e) {
 std::string_view WordForms::recall(Entry& e) {
     if (!e.has_recall) {
         e.recall = keep(analyzer_.recall_stem(e.exact));
+        e.recall_hash = string_hash(e.recall);
         e.has_recall = true;
     }
     return e.recall;

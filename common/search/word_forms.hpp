@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
+#include "common/util/string_table.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +33,13 @@ class WordForms {
         std::string_view exact;  ///< its normalized form (empty: only marks, the analyzer drops it)
         std::string_view stem;   ///< Analyzer::stem(exact), once has_stem
         std::string_view recall; ///< Analyzer::recall_stem(exact), once has_recall
-        std::uint64_t hash = 0;
+        std::uint64_t hash = 0;  ///< word_hash(word)
+        /// string_hash() of stem and recall, worked out with them: snippets look the stems up
+        /// in their tables of query keys (StringTable) query after query.
+        std::uint64_t stem_hash = 0;
+        std::uint64_t recall_hash = 0;
+        /// Free for the Snippeter: the letter set of `exact` (0 until it first needs it).
+        std::uint64_t letters = 0;
         bool has_stem = false;
         bool has_recall = false;
     };
@@ -44,8 +51,8 @@ class WordForms {
     [[nodiscard]] std::string_view recall(Entry& e);
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
-    /// The hash get() wants.
-    [[nodiscard]] static std::uint64_t word_hash(std::string_view word) noexcept;
+    /// The hash get() wants (string_hash()).
+    [[nodiscard]] static std::uint64_t word_hash(std::string_view word) noexcept { return string_hash(word); }
     static constexpr std::size_t kMaxEntries = 1 << 16;
 
   private:

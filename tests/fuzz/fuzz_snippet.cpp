@@ -157,10 +157,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check(lone_word.empty());
         return 0;
     }
-    std::map<std::string, double> weights;
+    fahras::HighlightWeights weights;
     if ((setup & 8) != 0) {
         double w = 0.0; // zero, tiny and large weights
-        for (const auto& s : parsed.highlight.stems) weights[s] = (w += 3.7) > 10 ? 1e-9 : w;
+        for (const auto& s : parsed.highlight.stems) weights.insert_or_assign(s, (w += 3.7) > 10 ? 1e-9 : w);
     }
     const fahras::Snippeter snippeter(az, parsed.highlight, weights);
     static constexpr std::size_t kSizes[] = {1, 16, 80, 160, 240, 1000};
