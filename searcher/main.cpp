@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
 
         fahras::Searcher searcher(config.db_path);
         searcher.set_rank_cache_bytes(config.cache_bytes);
+        fahras::HitPool pool(searcher, config.threads);
         fahras::Diagnostics diagnostics("fahras-search", std::cerr);
         std::vector<std::string> warnings;
         config.run.search.filters = fahras::make_filters(searcher.database(), config.filters, warnings);
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
 
         std::vector<fahras::PassTimings> passes(1);
         const fahras::RunSummary summary =
-            fahras::run_queries(searcher, config.queries, config.run, *printer, diagnostics, &passes.back());
+            fahras::run_queries(searcher, config.queries, config.run, *printer, diagnostics, &passes.back(), &pool);
         if (config.repeat > 1) {
             // Timing passes: same work (snippets and formatting included), output discarded.
             NullBuffer null_buffer;
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
             fahras::Diagnostics quiet("fahras-search", silent);
             for (std::size_t pass = 1; pass < config.repeat; ++pass) {
                 passes.emplace_back();
-                (void)fahras::run_queries(searcher, config.queries, config.run, *warm_printer, quiet, &passes.back());
+                (void)fahras::run_queries(searcher, config.queries, config.run, *warm_printer, quiet, &passes.back(), &pool);
             }
         }
         if (!config.stats_file.empty()) {

@@ -6,7 +6,10 @@
 
 #include <boost/program_options.hpp>
 
+#include <charconv>
 #include <iostream>
+#include <optional>
+#include <thread>
 
 namespace fahras::searcher {
 namespace po = boost::program_options;
@@ -27,6 +30,7 @@ struct RawOptions {
     std::size_t repeat = 1;
     std::string rerank = "passages";
     std::size_t cache_mb = RankCache::kDefaultBudgetBytes >> 20;
+    std::string threads = "auto";
     std::vector<std::string> sources;
     std::vector<std::string> categories;
     std::string date_from;
@@ -49,6 +53,14 @@ constexpr std::string_view kUsage =
     "and answers them all in one process.\n\n"
     "Exit status: 0 some query found hits, 1 none did, 2 an error (bad query, bad option,\n"
     "unreadable database).\n\n";
+
+// A decimal count, or nothing if `s` is not one.
+std::optional<std::size_t> parse_count(const std::string& s) {
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+    return n;
+}
 
 std::string filter_date(const std::string& value, const char* option) {
     if (value.empty()) return {};
@@ -79,7 +91,8 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("stats", po::value(&raw.stats)->value_name("FILE"), "write per-query timings (p50/p95) as JSON to FILE")
         ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)")
         ("rerank", po::value(&raw.rerank)->value_name("WHICH"), "passages|none (default passages: a question asking when or how many has its top 20 reranked by its best passage; docs/ranking.md)")
-        ("cache-mb", po::value(&raw.cache_mb)->value_name("MB"), "memory for decoded posting lists of ranking, in MiB (default 128; 0: off, read the index each time)");
+        ("cache-mb", po::value(&raw.cache_mb)->value_name("MB"), "memory for decoded posting lists of ranking, in MiB (default 128; 0: off, read the index each time)")
+        ("threads", po::value(&raw.threads)->value_name("N"), "threads that read and cut a query's hits into snippets: auto (default: 2 when the machine has 2 cores or more) or 1-64; output is the same");
     po::variables_map vm;
     SearchConfig c;
     // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).
@@ -97,6 +110,16 @@ SearchConfig parse_command_line(int argc, char** argv) {
         throw UsageError("--rerank: expected passages or none, got '" + raw.rerank + "'");
     }
     if (raw.cache_mb > (std::size_t{1} << 20)) throw UsageError("--cache-mb must be at most 1048576");
+    std::size_t threads = 0;
+    if (raw.threads == "auto") {
+        // Two: a query has ten hits, and a third thread saves little more than it costs to
+        // hand out (bench/search-latency.md).
+        threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+    } else {
+        const auto n = parse_count(raw.threads);
+        if (!n || *n < 1 || *n > 64) throw UsageError("--threads: expected auto or a number from 1 to 64, got '" + raw.threads + "'");
+        threads = *n;
+    }
 
     std::string text;
     for (const auto& w : raw.words) {
@@ -116,6 +139,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
     c.stats_file = raw.stats;
     c.repeat = raw.repeat;
     c.cache_bytes = raw.cache_mb << 20;
+    c.threads = threads;
     c.filters.sources = raw.sources;
     c.filters.categories = raw.categories;
     c.filters.date_from = filter_date(raw.date_from, "--date-from");

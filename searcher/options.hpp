@@ -26,6 +26,7 @@ struct SearchConfig {
     std::string stats_file; ///< --stats FILE: per-query timings as JSON
     std::size_t repeat = 1; ///< passes over the queries (output from the first only)
     std::size_t cache_bytes = RankCache::kDefaultBudgetBytes; ///< --cache-mb: posting-list cache of ranking
+    std::size_t threads = 1; ///< --threads: threads reading and cutting hits (HitPool)
     std::optional<int> exit_now; ///< --help / --version were handled
 };
 

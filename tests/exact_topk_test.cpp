@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <functional>
+#include <thread>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -616,4 +619,76 @@ TEST_CASE("block-max MaxScore from memory: exact across range boundaries, ties, 
     REQUIRE(db.get_lastdocid() == kRangeDocs + 1200);
     for (const Xapian::doccount k : {1u, 10u, 50u}) check_cached_equals_uncached(db, parsed, bm25, 0, k, memory);
     CHECK(memory.postings(db, "Zقال")->range_max.size() == ((kRangeDocs + 1200) >> DecodedPostings::kRangeShift) + 1);
+}
+
+namespace {
+
+// A ParallelFor on real threads that counts the rankings it was given.
+ParallelRanking counting_parallel(std::atomic<int>& splits) {
+    ParallelRanking parallel;
+    parallel.min_postings = 0; // every query, however small
+    parallel.run = [&splits](std::size_t n, const std::function<void(std::size_t)>& body) {
+        splits.fetch_add(1);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 1; i < n; ++i) threads.emplace_back([&body, i] { body(i); });
+        body(0);
+        for (auto& t : threads) t.join();
+    };
+    return parallel;
+}
+
+// The halves give what one walk gives: documents, order, weights to the last bit; and the
+// count of matches when neither pruned.
+void check_halves(const Xapian::Database& db, const std::vector<WeightedTerm>& terms, const Bm25Params& bm25,
+                  Xapian::doccount first, Xapian::doccount k, const Xapian::Query& excluded, RankCache& one_walk,
+                  RankCache& halves, const ParallelRanking& parallel) {
+    TermStatsCache stats;
+    const TopKResult a = maxscore_top_k(db, terms, first, k, bm25, {}, excluded, &stats, &one_walk);
+    const TopKResult b = maxscore_top_k(db, terms, first, k, bm25, {}, excluded, &stats, &halves, &parallel);
+    REQUIRE(docids(b) == docids(a));
+    for (std::size_t i = 0; i < a.docs.size(); ++i) CHECK(b.docs[i].weight == a.docs[i].weight);
+    if (a.non_essential_terms == 0 && b.non_essential_terms == 0) CHECK(b.estimated == a.estimated);
+}
+
+} // namespace
+
+TEST_CASE("own MaxScore from memory in two halves at once ranks as one walk", "[topk][maxscore][cache][parallel]") {
+    std::atomic<int> splits{0};
+    const ParallelRanking parallel = counting_parallel(splits);
+
+    SECTION("four ranges of docids, ties across their boundaries (1023, 1024, 2048, 3072)") {
+        test::TempDir dir;
+        const Xapian::Database db = build_range_index(dir / "db");
+        for (const Bm25Params& bm25 : {Bm25Params{}, Bm25Params{.k1 = 2.0, .k2 = 0, .k3 = 1, .b = 0.9, .min_normlen = 0.5}}) {
+            RankCache one_walk;
+            RankCache halves;
+            for (const auto& terms : range_queries()) {
+                for (const Xapian::doccount first : {0u, 1u, 3u}) {
+                    for (const Xapian::doccount k : {1u, 2u, 3u, 4u, 5u, 10u, 50u, 200u}) {
+                        CAPTURE(k, first);
+                        const int before = splits.load();
+                        check_halves(db, terms, bm25, first, k, {}, one_walk, halves, parallel);
+                        CHECK(splits.load() == before + 1); // split, and only once
+                    }
+                }
+                // With an excluded part: one walk, not split.
+                const int before = splits.load();
+                check_halves(db, terms, bm25, 0, 10, Xapian::Query("Zقطر"), one_walk, halves, parallel);
+                CHECK(splits.load() == before);
+            }
+        }
+    }
+
+    SECTION("real news in one range of docids: nothing to split, the same ranking") {
+        test::TempDir dir;
+        index_into(dir / "db", {test::data_path("news-60.jsonl.zst"), test::data_path("mini.jsonl")});
+        Searcher searcher(dir / "db");
+        RankCache one_walk;
+        RankCache halves;
+        for (const ParsedQuery& parsed : news_queries(searcher, 30)) {
+            if (!parsed.required.empty()) continue;
+            check_halves(searcher.database(), parsed.disjunction, searcher.bm25(), 0, 10, parsed.excluded, one_walk, halves, parallel);
+        }
+        CHECK(splits.load() == 0);
+    }
 }

@@ -143,6 +143,17 @@ s --cache-mb -1 'قطر'; check "negative --cache-mb" 2 $?
 s --cache-mb 2000000 'قطر'; check "huge --cache-mb" 2 $?
 expect "--cache-mb bound said" "$work/err" "--cache-mb must be at most 1048576"
 
+# --- --threads: hits read and cut into snippets on several threads print the same bytes
+for fmt in json text trec; do
+    "$search" --db "$db" --format $fmt --color never --queries "$work/q.tsv" --threads 1 2>/dev/null | sed -E 's/"elapsed_ms":[0-9.e+-]+//' >"$work/t1"
+    "$search" --db "$db" --format $fmt --color never --queries "$work/q.tsv" --threads 4 --repeat 3 2>/dev/null | sed -E 's/"elapsed_ms":[0-9.e+-]+//' >"$work/t4"
+    same "--threads 4 prints what --threads 1 prints ($fmt)" "$work/t4" "$work/t1"
+done
+s --threads 0 'قطر'; check "--threads 0" 2 $?
+expect "--threads bound said" "$work/err" "--threads: expected auto or a number from 1 to 64, got '0'"
+s --threads two 'قطر'; check "--threads two" 2 $?
+s --threads auto 'قطر'; check "--threads auto" 0 $?
+
 # --- searching while fahras-index writes: every search sees a committed state (exit 0 or 1,
 # never 2), and the last commit once the writer is done.
 big=$work/big.jsonl

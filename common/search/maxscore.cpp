@@ -1,6 +1,7 @@
 #include "common/search/maxscore.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -174,6 +175,16 @@ namespace {
 
 /// MaxScore proper, over cursors positioned on their first postings and sorted by bound,
 /// cheapest first. `estimate` is Xapian's OR estimate for the terms.
+/// What a walk found: the k best entries, best first, and what it saw.
+struct Ranked {
+    std::vector<Entry> best;
+    std::size_t matched = 0;  ///< matching documents seen
+    bool exhaustive = false;  ///< every match was seen (nothing pruned)
+    Xapian::doccount estimated = 0;
+    std::size_t essential_terms = 0;
+    std::size_t non_essential_terms = 0;
+};
+
 template <class Cursor, class Scorer>
 TopKResult rank(
     const Xapian::Database& db,
@@ -343,17 +354,15 @@ TopKResult rank(
 ///
 /// Until θ passes the cheapest term's global bound (rank() then prunes nothing), no range prunes
 /// either, so that `estimated` counts every match exactly when rank()'s does.
-TopKResult rank_ranges(
+Ranked rank_ranges(
     const Xapian::Database& db,
     std::vector<MemoryCursor>& cursors,
     const MemoryScorer& scorer,
-    std::size_t first,
     std::size_t k,
     const Xapian::Query& excluded,
     double estimate
 ) {
-    TopKResult out;
-    out.strategy = TopKStrategy::OwnMaxScore;
+    Ranked out;
     const std::size_t n = cursors.size();
     std::vector<double> bound(n); // global: bound[i] = what terms 0..i together can add
     double sum = 0;
@@ -534,9 +543,81 @@ TopKResult rank_ranges(
     std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
-    for (std::size_t rank_pos = first; rank_pos < heap.size(); ++rank_pos) {
-        out.docs.push_back(RankedDoc{heap[rank_pos].docid, heap[rank_pos].weight, db.get_document(heap[rank_pos].docid, Xapian::DOC_ASSUME_VALID)});
+    out.matched = matched;
+    out.exhaustive = ne == 0;
+    out.best = std::move(heap);
+    return out;
+}
+
+/// The result of ranks [first, k) of `ranked`.
+TopKResult documents(const Xapian::Database& db, Ranked ranked, std::size_t first) {
+    TopKResult out;
+    out.strategy = TopKStrategy::OwnMaxScore;
+    out.estimated = ranked.estimated;
+    out.essential_terms = ranked.essential_terms;
+    out.non_essential_terms = ranked.non_essential_terms;
+    // The docids come from the posting lists: valid, so get_document() need not look each one
+    // up to check that it exists (glass does so by reading its length: a B-tree lookup a hit).
+    for (std::size_t r = first; r < ranked.best.size(); ++r) {
+        const Entry& e = ranked.best[r];
+        out.docs.push_back(RankedDoc{e.docid, e.weight, db.get_document(e.docid, Xapian::DOC_ASSUME_VALID)});
     }
+    return out;
+}
+
+/// Moves a fresh cursor's range to the postings of documents [lo, hi).
+void restrict_to(MemoryCursor& c, Xapian::docid lo, Xapian::docid hi) {
+    const Xapian::docid* begin = c.docids + c.pos;
+    const Xapian::docid* end = c.docids + c.size;
+    const Xapian::docid* from = std::lower_bound(begin, end, lo);
+    c.pos = static_cast<std::size_t>(from - c.docids);
+    c.size = static_cast<std::size_t>(std::lower_bound(from, end, hi) - c.docids);
+    c.sync();
+}
+
+/// The same ranking as rank_ranges() over all the documents, as two rankings of the documents
+/// below and from a split docid, run at once by `parallel`, then merged: each half's k best
+/// under the same total order (weight, then lower docid) hold the k best of all, and every
+/// document's weight is summed in the same fixed term order whichever half it is in, so the
+/// merge gives the same documents, order and weights as one walk. (Each half prunes with its
+/// own θ, which rises about as fast as one walk's: the halves do about the work of the whole
+/// between them.) Returns nullopt when the lists give no split point.
+std::optional<Ranked> rank_in_halves(
+    const std::vector<MemoryCursor>& cursors,
+    const MemoryScorer& scorer,
+    std::size_t k,
+    double estimate,
+    const ParallelFor& parallel
+) {
+    // Split where the longest list is halved (the postings that drive the walk are spread over
+    // the docids roughly as the longest's are), at a range boundary so that no range is
+    // walked by both halves.
+    const MemoryCursor& longest =
+        *std::max_element(cursors.begin(), cursors.end(), [](const MemoryCursor& a, const MemoryCursor& b) { return a.size < b.size; });
+    if (longest.size - longest.pos < 2) return std::nullopt;
+    constexpr unsigned shift = DecodedPostings::kRangeShift;
+    const Xapian::docid split = (longest.docids[longest.pos + (longest.size - longest.pos) / 2] >> shift) << shift;
+    if (split == 0) return std::nullopt;
+    std::array<std::vector<MemoryCursor>, 2> halves{cursors, cursors};
+    for (MemoryCursor& c : halves[0]) restrict_to(c, 0, split);
+    for (MemoryCursor& c : halves[1]) restrict_to(c, split, kEnd);
+    std::array<Ranked, 2> ranked;
+    const Xapian::Query none;
+    const Xapian::Database no_db; // rank_ranges() reads no database without an excluded part
+    parallel(2, [&](std::size_t h) { ranked[h] = rank_ranges(no_db, halves[h], scorer, k, none, estimate); });
+    Ranked out = std::move(ranked[0]);
+    out.best.insert(out.best.end(), ranked[1].best.begin(), ranked[1].best.end());
+    std::sort(out.best.begin(), out.best.end(), better);
+    if (out.best.size() > k) out.best.resize(k);
+    out.matched += ranked[1].matched;
+    out.exhaustive = out.exhaustive && ranked[1].exhaustive;
+    out.estimated = out.exhaustive ? static_cast<Xapian::doccount>(out.matched)
+                                   : std::max<Xapian::doccount>(
+                                         static_cast<Xapian::doccount>(out.matched),
+                                         static_cast<Xapian::doccount>(std::lround(estimate))
+                                     );
+    out.non_essential_terms = std::max(out.non_essential_terms, ranked[1].non_essential_terms);
+    out.essential_terms = cursors.size() - out.non_essential_terms;
     return out;
 }
 
@@ -556,7 +637,8 @@ TopKResult maxscore_top_k(
     const Xapian::Query& required,
     const Xapian::Query& excluded,
     TermStatsCache* cache,
-    RankCache* memory
+    RankCache* memory,
+    const ParallelRanking* parallel
 ) {
     const Xapian::doccount n_docs = db.get_doccount();
     const std::size_t k = static_cast<std::size_t>(first) + count;
@@ -641,7 +723,18 @@ TopKResult maxscore_top_k(
     if (in_memory) {
         sort_by_bound(memory_cursors);
         MemoryScorer scorer{norms->norm.data()};
-        if (required.empty()) return rank_ranges(db, memory_cursors, scorer, first, k, excluded, estimate);
+        if (required.empty()) {
+            if (parallel != nullptr && parallel->run && excluded.empty() && !memory_cursors.empty()) {
+                std::size_t postings = 0;
+                for (const MemoryCursor& c : memory_cursors) postings += c.size;
+                if (postings >= parallel->min_postings) {
+                    if (auto halves = rank_in_halves(memory_cursors, scorer, k, estimate, parallel->run)) {
+                        return documents(db, std::move(*halves), first);
+                    }
+                }
+            }
+            return documents(db, rank_ranges(db, memory_cursors, scorer, k, excluded, estimate), first);
+        }
         return rank(db, memory_cursors, scorer, first, k, bm25, required, excluded, estimate);
     }
     sort_by_bound(xapian_cursors);

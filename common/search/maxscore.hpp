@@ -26,6 +26,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,18 @@ class TermStatsCache {
     StringTable<Stats> stats_;
 };
 
+/// Runs body(i) for every i in [0, n), possibly on several threads at once; returns when all
+/// are done (HitPool provides one).
+using ParallelFor = std::function<void(std::size_t n, const std::function<void(std::size_t)>& body)>;
+
+/// How a ranking from memory may use several threads: a query whose terms have at least
+/// `min_postings` postings in all is ranked as two halves of the docids at once by `run`.
+struct ParallelRanking {
+    ParallelFor run;
+    /// Below this, handing the work over costs more than it saves (bench/search-latency.md).
+    std::size_t min_postings = 16384;
+};
+
 /// The exact ranks [first, first + count) of the query
 ///     AND_NOT(AND_MAYBE(required, OR(SCALE_WEIGHT(factor, term)…)), excluded)
 /// (`required` and `excluded` may be empty queries: then that part is left out), by MaxScore
@@ -79,6 +92,10 @@ class TermStatsCache {
 /// With `memory` (enabled), the terms' postings and the documents' lengths are read from it
 /// (filled on first use) instead of Xapian's iterators: the same walk, the same doubles, the same
 /// ranks. It must hold `db`'s current revision (RankCache::check() drops it otherwise).
+///
+/// With `parallel` (and memory, and neither a required nor an excluded part), a query with
+/// parallel->min_postings postings or more is ranked as two halves of the docids at once, merged into
+/// the same ranks and weights as one walk.
 [[nodiscard]] TopKResult maxscore_top_k(
     const Xapian::Database& db,
     const std::vector<WeightedTerm>& terms,
@@ -88,7 +105,8 @@ class TermStatsCache {
     const Xapian::Query& required = {},
     const Xapian::Query& excluded = {},
     TermStatsCache* cache = nullptr,
-    RankCache* memory = nullptr
+    RankCache* memory = nullptr,
+    const ParallelRanking* parallel = nullptr
 );
 
 } // namespace fahras

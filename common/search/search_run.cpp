@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <istream>
+#include <optional>
 
 namespace fahras {
 namespace {
@@ -33,21 +34,75 @@ RunSummary run_queries(
     const RunOptions& options,
     Printer& printer,
     Diagnostics& diagnostics,
-    PassTimings* timings
+    PassTimings* timings,
+    HitPool* pool
 ) {
     const auto run_started = Clock::now();
     const bool snippets = printer.wants_snippets();
     RunSummary summary;
-    const Snippet no_snippet;
     const TermExists vocabulary = searcher.vocabulary();
+    const bool parallel = pool != nullptr && pool->threads() > 1;
+    // Per hit: its title and body snippets; per thread of the pool: its Snippeter for this query
+    // (a Snippeter keeps buffers and must not be shared) and the time it spent making snippets.
+    std::vector<std::pair<Snippet, Snippet>> snippets_of;
+    const std::size_t n_contexts = pool != nullptr ? pool->threads() : 1;
+    std::vector<std::optional<Snippeter>> snippeters(n_contexts);
+    std::vector<double> snippet_ms_of(n_contexts);
     for (const QueryInfo& q : queries) {
         ++summary.queries;
         const auto started = Clock::now();
         Results results;
         ParsedQuery parsed;
+        HighlightWeights weights;
         try {
             parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
-            results = searcher.search(parsed, options.search);
+            SearchOptions search = options.search;
+            search.fetch_documents = !parallel;
+            results = searcher.search(parsed, search);
+            std::fill(snippet_ms_of.begin(), snippet_ms_of.end(), 0.0);
+            if (snippets && !results.hits.empty()) {
+                const auto t = Clock::now();
+                weights = searcher.highlight_weights(parsed.highlight);
+                snippet_ms_of[0] += ms_since(t);
+            }
+            // Each hit: its stored document (unless the search read it), then its snippets,
+            // the hits shared among the pool's threads.
+            snippets_of.assign(results.hits.size(), {});
+            for (auto& s : snippeters) s.reset();
+            auto one_hit = [&](HitPool::Context& context, std::size_t i) {
+                Hit& hit = results.hits[i];
+                if (!hit.has_document) {
+                    hit.doc = Searcher::fetch(*context.db, hit.docid);
+                    hit.has_document = true;
+                }
+                if (!snippets) return;
+                const auto t = Clock::now();
+                auto& snippeter = snippeters[context.index];
+                if (!snippeter) snippeter.emplace(*context.analyzer, parsed.highlight, weights, context.forms);
+                snippets_of[i].first = snippeter->highlight_all(hit.doc.title);
+                snippets_of[i].second = snippeter->make(hit.doc.body, options.snippet_bytes);
+                snippet_ms_of[context.index] += ms_since(t);
+            };
+            if (parallel) {
+                try {
+                    pool->run(results.hits.size(), one_hit);
+                } catch (const Xapian::DatabaseModifiedError&) {
+                    // A writer committed twice while we read: search again at its newest
+                    // revision, on this thread alone.
+                    (void)searcher.reopen();
+                    results = searcher.search(parsed, options.search);
+                    if (snippets && !results.hits.empty()) weights = searcher.highlight_weights(parsed.highlight);
+                    snippets_of.assign(results.hits.size(), {});
+                    for (auto& s : snippeters) s.reset();
+                    HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
+                    for (std::size_t i = 0; i < results.hits.size(); ++i) one_hit(mine, i);
+                } catch (const Xapian::Error& e) {
+                    throw Error(searcher.path() + ": reading documents failed: " + e.get_description());
+                }
+            } else {
+                HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
+                for (std::size_t i = 0; i < results.hits.size(); ++i) one_hit(mine, i);
+            }
         } catch (const QueryError& e) {
             diagnostics.error(q.where, describe(q) + ": " + e.what());
             printer.error(q, e.what());
@@ -60,23 +115,16 @@ RunSummary run_queries(
             continue;
         }
         printer.begin(q);
-        double snippet_ms = 0;
-        if (snippets && !results.hits.empty()) {
-            const auto snippet_started = Clock::now();
-            const Snippeter snippeter(
-                searcher.analyzer(), parsed.highlight, searcher.highlight_weights(parsed.highlight), &searcher.word_forms()
-            );
-            snippet_ms += ms_since(snippet_started);
-            for (const Hit& hit : results.hits) {
-                const auto t = Clock::now();
-                const Snippet title = snippeter.highlight_all(hit.doc.title);
-                const Snippet body = snippeter.make(hit.doc.body, options.snippet_bytes);
-                snippet_ms += ms_since(t);
-                printer.hit(q, hit, title, body);
+        const Snippet no_snippet;
+        for (std::size_t i = 0; i < results.hits.size(); ++i) {
+            if (snippets) {
+                printer.hit(q, results.hits[i], snippets_of[i].first, snippets_of[i].second);
+            } else {
+                printer.hit(q, results.hits[i], no_snippet, no_snippet);
             }
-        } else {
-            for (const Hit& hit : results.hits) printer.hit(q, hit, no_snippet, no_snippet);
         }
+        double snippet_ms = 0;
+        for (const double t : snippet_ms_of) snippet_ms += t;
         const double ms = ms_since(started);
         printer.end(q, results, ms);
         summary.hits += results.hits.size();

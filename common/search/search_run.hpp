@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/output/printer.hpp"
+#include "common/search/hit_pool.hpp"
 #include "common/search/searcher.hpp"
 #include "common/util/diagnostics.hpp"
 
@@ -23,19 +24,22 @@ struct RunOptions {
 struct PassTimings {
     std::vector<double> query_ms; ///< per query that ran: parse + search + snippets + printing
     std::vector<std::pair<std::string, Xapian::doccount>> estimated; ///< qid → matches
-    double snippet_ms = 0;        ///< of which making snippets (title and body)
+    double snippet_ms = 0;        ///< of which making snippets (title and body; summed over the threads of a HitPool)
 };
 
 /// Runs every query; a query that cannot be parsed or run is reported to `diagnostics`
 /// (naming its qid, its line in the batch file and the query) and to the printer's error(),
-/// counted in RunSummary::errors, and the others still run. `timings` may be null.
+/// counted in RunSummary::errors, and the others still run. `timings` may be null. With a
+/// `pool` (made for `searcher`) of more than one thread, each query's hits are read and cut
+/// into snippets on all of its threads; the output is the same.
 RunSummary run_queries(
     Searcher& searcher,
     const std::vector<QueryInfo>& queries,
     const RunOptions& options,
     Printer& printer,
     Diagnostics& diagnostics,
-    PassTimings* timings = nullptr
+    PassTimings* timings = nullptr,
+    HitPool* pool = nullptr
 );
 
 /// Reads a batch of queries, one a line: `qid<TAB>query`, or a bare query (its qid is then its

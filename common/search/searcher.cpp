@@ -138,6 +138,7 @@ Results Searcher::search(const ParsedQuery& parsed, const SearchOptions& options
     // The rerank reorders the BM25 top kPassageRerankDepth, whatever page is asked for: rank
     // from the first hit, rerank, then cut the page out.
     SearchOptions top = options;
+    top.fetch_documents = true; // the passages are in the documents
     top.offset = 0;
     top.count = std::max(options.offset + options.count, kPassageRerankDepth);
     Results results = search_bm25(parsed, top);
@@ -168,7 +169,16 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
             // Ranked words (with required and excluded parts, if any): fahras's own one-pass
             // MaxScore (maxscore.hpp).
             top = maxscore_top_k(
-                db_, parsed.disjunction, first, count, bm25_, parsed.required, parsed.excluded, &term_stats_, &rank_cache_
+                db_,
+                parsed.disjunction,
+                first,
+                count,
+                bm25_,
+                parsed.required,
+                parsed.excluded,
+                &term_stats_,
+                &rank_cache_,
+                parallel_.run ? &parallel_ : nullptr
             );
         } else {
             Xapian::Query q = query;
@@ -189,7 +199,10 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
             hit.rank = ++rank;
             hit.docid = d.docid;
             hit.score = d.weight;
-            hit.doc = decode_stored(d.document.get_data());
+            if (options.fetch_documents) {
+                hit.doc = decode_stored(d.document.get_data());
+                hit.has_document = true;
+            }
             results.hits.push_back(std::move(hit));
         }
     } catch (const Xapian::DatabaseModifiedError&) {
@@ -200,6 +213,11 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
         throw Error(path_ + ": search failed: " + e.get_description());
     }
     return results;
+}
+
+Document Searcher::fetch(const Xapian::Database& db, Xapian::docid docid) {
+    // The docid comes from a ranking of this revision: no need to check that it exists.
+    return decode_stored(db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data());
 }
 
 HighlightWeights Searcher::highlight_weights(const HighlightTerms& terms) {

@@ -24,7 +24,8 @@ struct Hit {
     std::size_t rank = 0;  ///< 1-based, across pages (offset + 1 for the first hit)
     Xapian::docid docid = 0;
     double score = 0;
-    Document doc;          ///< the stored original
+    Document doc;          ///< the stored original (when has_document)
+    bool has_document = false; ///< doc was read (SearchOptions::fetch_documents)
 };
 
 struct Results {
@@ -40,6 +41,10 @@ struct SearchOptions {
     /// Questions that ask when or how many (ParsedQuery::question): rerank the BM25 top
     /// kPassageRerankDepth by their best passage (rerank.hpp). Other queries are never reranked.
     bool passage_rerank = true;
+    /// Read each hit's stored document into Hit::doc. Off, a hit has its docid and score only,
+    /// and the caller reads the documents itself (Searcher::fetch(), HitPool: several at once);
+    /// a reranked question still reads those it reranks.
+    bool fetch_documents = true;
 };
 
 class Searcher {
@@ -67,6 +72,18 @@ class Searcher {
     /// RankCache::kDefaultBudgetBytes.
     void set_rank_cache_bytes(std::size_t bytes) { rank_cache_.set_budget(bytes); }
     [[nodiscard]] const RankCache& rank_cache() const noexcept { return rank_cache_; }
+
+    /// Lets ranking from memory split a large query in two halves ranked at once
+    /// (maxscore_top_k()); an empty function ranks on the calling thread only. HitPool sets it
+    /// for as long as it lives.
+    void set_parallel(ParallelFor parallel, std::size_t min_postings = ParallelRanking{}.min_postings) {
+        parallel_ = ParallelRanking{std::move(parallel), min_postings};
+    }
+
+    /// The stored document `docid` of `db` (the Searcher's database or another handle on it at
+    /// the same revision, as HitPool's helpers have). Xapian errors propagate as they are (a
+    /// DatabaseModifiedError means: reopen and search again).
+    [[nodiscard]] static Document fetch(const Xapian::Database& db, Xapian::docid docid);
 
     /// Moves to the newest committed revision of the database (a writer may have added
     /// documents) and drops what was cached for the old one. True if the revision changed.
@@ -115,6 +132,7 @@ class Searcher {
     std::vector<std::vector<std::string>> variant_lists_;
     std::string variant_term_; ///< a candidate's term, built in place
     RankCache rank_cache_;      ///< for db_'s current revision
+    ParallelRanking parallel_;  ///< see set_parallel()
     Xapian::Enquire enquire_;
 };
 
