@@ -55,7 +55,20 @@ RunSummary run_queries(
         ParsedQuery parsed;
         HighlightWeights weights;
         try {
-            parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
+            // Parsing reads term statistics (spelling variants): a writer committing meanwhile
+            // is handled as in a search, by reopening at its newest revision and starting again.
+            try {
+                parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
+            } catch (const Xapian::DatabaseModifiedError&) {
+                (void)searcher.reopen();
+                try {
+                    parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
+                } catch (const Xapian::Error& e) {
+                    throw Error(searcher.path() + ": reading term statistics failed: " + e.get_description());
+                }
+            } catch (const Xapian::Error& e) {
+                throw Error(searcher.path() + ": reading term statistics failed: " + e.get_description());
+            }
             SearchOptions search = options.search;
             search.fetch_documents = !parallel;
             results = searcher.search(parsed, search);
