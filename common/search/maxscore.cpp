@@ -126,6 +126,20 @@ bool better(const Entry& a, const Entry& b) {
     return a.weight > b.weight || (a.weight == b.weight && a.docid < b.docid);
 }
 
+/// Offers `e` to the k best so far (a heap whose front is the worst of them): kept, or not.
+bool offer(std::vector<Entry>& heap, std::size_t k, const Entry& e) {
+    if (heap.size() < k) {
+        heap.push_back(e);
+        std::push_heap(heap.begin(), heap.end(), better);
+        return true;
+    }
+    if (!better(e, heap.front())) return false;
+    std::pop_heap(heap.begin(), heap.end(), better);
+    heap.back() = e;
+    std::push_heap(heap.begin(), heap.end(), better);
+    return true;
+}
+
 } // namespace
 
 namespace {
@@ -247,17 +261,7 @@ TopKResult rank(
         for (const double part : parts) score += part;
         score += base;
         reset_parts();
-        const Entry e{score, d};
-        if (heap.size() < k) {
-            heap.push_back(e);
-            std::push_heap(heap.begin(), heap.end(), better);
-        } else if (better(e, heap.front())) {
-            std::pop_heap(heap.begin(), heap.end(), better);
-            heap.back() = e;
-            std::push_heap(heap.begin(), heap.end(), better);
-        } else {
-            return;
-        }
+        if (!offer(heap, k, Entry{score, d})) return;
         if (heap.size() == k) {
             theta = heap.front().weight;
             // A later document must beat θ strictly (it loses a tie on docid), so a term whose
@@ -512,19 +516,7 @@ Ranked rank_ranges(
                     }
                     double score = 0;
                     for (const double part : parts) score += part;
-                    const Entry e{score, d};
-                    bool kept = true;
-                    if (heap.size() < k) {
-                        heap.push_back(e);
-                        std::push_heap(heap.begin(), heap.end(), better);
-                    } else if (better(e, heap.front())) {
-                        std::pop_heap(heap.begin(), heap.end(), better);
-                        heap.back() = e;
-                        std::push_heap(heap.begin(), heap.end(), better);
-                    } else {
-                        kept = false;
-                    }
-                    if (kept && heap.size() == k) {
+                    if (offer(heap, k, Entry{score, d}) && heap.size() == k) {
                         theta = heap.front().weight;
                         while (ne < n && bound[ne] < theta) ++ne;
                         if (ne == n) done = true; // no document can beat θ any more
