@@ -203,11 +203,12 @@ TEST_CASE("hit pool: helpers that keep the caller waiting are left out for a whi
     Searcher& searcher = test::search_fixture();
     HitPool pool(searcher, 2);
     wait_ready(pool);
-    // A helper that takes 3 ms a hit stands for one that another process keeps off its core.
+    // A helper that takes 3 ms a hit stands for one that another process keeps off its core. The
+    // caller's hit takes 1 ms, so that the helper (watching) surely takes the other one.
     auto slow_helper = [](HitPool::Context& c, std::size_t) {
-        if (c.index != 0) std::this_thread::sleep_for(std::chrono::milliseconds(3));
+        std::this_thread::sleep_for(std::chrono::milliseconds(c.index != 0 ? 3 : 1));
     };
-    for (int i = 0; i < 40 && pool.cooldowns() == 0; ++i) {
+    for (int i = 0; i < 100 && pool.cooldowns() == 0; ++i) {
         pool.run(2, slow_helper);
         std::this_thread::sleep_for(std::chrono::microseconds(200)); // the helper is back watching
     }

@@ -66,9 +66,9 @@ HitPool::~HitPool() {
     if (!helpers_.empty()) searcher_.set_parallel({});
     {
         const std::lock_guard lock(mutex_);
-        stop_ = true;
+        stop_.store(true, std::memory_order_release);
+        generation_.fetch_add(1, std::memory_order_release);
     }
-    generation_.fetch_add(1, std::memory_order_release);
     wake_.notify_all();
     for (auto& h : helpers_) {
         if (h->thread.joinable()) h->thread.join();
@@ -135,19 +135,24 @@ void HitPool::run(std::size_t n, const Task& task) {
     failed_.store(false, std::memory_order_relaxed);
     error_ = nullptr;
     if (joining > 0) {
-        active_.store(joining, std::memory_order_relaxed);
+        const std::uint64_t generation = generation_.load(std::memory_order_relaxed) + 1;
+        open_.store(generation, std::memory_order_seq_cst);
         {
             // Under the mutex, so that a helper between its check and its sleep cannot miss it.
             const std::lock_guard lock(mutex_);
-            generation_.fetch_add(1, std::memory_order_release);
+            generation_.store(generation, std::memory_order_release);
         }
         wake_.notify_all();
     }
     work(mine, caller_done_);
-    // Wait for the helpers' last hits (each helper finishes the one it has taken).
     if (joining > 0) {
+        // Close the run, then wait for the helpers inside it to finish the hits they have taken.
+        // A helper that has not come in yet (still waking up) finds it closed and stays out: we
+        // never wait for a sleeping helper, only for one at work. (Both sides write, then read
+        // the other's variable, sequentially consistent: at least one sees the other.)
+        open_.store(0, std::memory_order_seq_cst);
         const auto waiting = std::chrono::steady_clock::now();
-        for (unsigned spins = 0; active_.load(std::memory_order_acquire) != 0; ++spins) {
+        for (unsigned spins = 0; active_.load(std::memory_order_seq_cst) != 0; ++spins) {
             if (spins < 4096) {
                 cpu_relax();
             } else {
@@ -195,14 +200,14 @@ void HitPool::helper_main(Helper& helper, std::size_t index) {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
         }
-        {
-            const std::lock_guard lock(mutex_);
-            if (stop_) return;
-        }
+        if (stop_.load(std::memory_order_acquire)) return;
         seen = generation_.load(std::memory_order_acquire);
         if (helper.joins.load(std::memory_order_relaxed) != seen) continue;
-        work(context, helper.done);
-        active_.fetch_sub(1, std::memory_order_acq_rel);
+        // Come in, then check that the run is still open (run() closes it, then waits for those
+        // inside).
+        active_.fetch_add(1, std::memory_order_seq_cst);
+        if (open_.load(std::memory_order_seq_cst) == seen) work(context, helper.done);
+        active_.fetch_sub(1, std::memory_order_release);
     }
 }
 

@@ -121,7 +121,8 @@ class HitPool {
     const Task* task_ = nullptr;
     std::size_t n_ = 0;
     std::atomic<std::size_t> next_{0};
-    std::atomic<std::size_t> active_{0}; ///< helpers still working on the current run
+    std::atomic<std::uint64_t> open_{0};  ///< the generation of the run helpers may come into (0: none)
+    std::atomic<std::size_t> active_{0};  ///< helpers inside the current run
     std::mutex error_mutex_;
     std::exception_ptr error_;
     std::atomic<bool> failed_{false}; ///< some task threw: the others stop taking indices
@@ -129,7 +130,7 @@ class HitPool {
     std::mutex mutex_;
     std::condition_variable wake_;
     std::atomic<std::uint64_t> generation_{0};
-    bool stop_ = false; ///< under mutex_
+    std::atomic<bool> stop_{false}; ///< set (under mutex_) by the destructor
 };
 
 } // namespace fahras
