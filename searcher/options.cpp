@@ -92,7 +92,7 @@ SearchConfig parse_command_line(int argc, char** argv) {
         ("repeat", po::value(&raw.repeat)->value_name("N"), "run the queries N times, print the first pass (timing)")
         ("rerank", po::value(&raw.rerank)->value_name("WHICH"), "passages|none (default passages: a question asking when or how many has its top 20 reranked by its best passage; docs/ranking.md)")
         ("cache-mb", po::value(&raw.cache_mb)->value_name("MB"), "memory for decoded posting lists of ranking, in MiB (default 128; 0: off, read the index each time)")
-        ("threads", po::value(&raw.threads)->value_name("N"), "threads that read and cut a query's hits into snippets: auto (default: 2 when the machine has 2 cores or more) or 1-64; output is the same");
+        ("threads", po::value(&raw.threads)->value_name("N"), "threads a query uses (its ranking in two halves, its hits' documents and snippets): auto (default: 2 when the machine has 2 cores or more) or 1-64; output is the same");
     po::variables_map vm;
     SearchConfig c;
     // Queries that start with '-' go after "--" (fahras-search --db DB -- -word).

@@ -32,7 +32,7 @@ void cpu_relax() noexcept {
 #endif
 }
 
-// The revision of a single database; nullopt-like false for a stub over several (Xapian has no
+// The revision of a single database into `out`; false for a stub over several (Xapian has no
 // one revision for it).
 bool revision_of(const Xapian::Database& db, Xapian::rev& out) {
     try {

@@ -187,32 +187,28 @@ TermStatsCache::Stats TermStatsCache::get(const Xapian::Database& db, std::strin
 
 namespace {
 
-/// MaxScore proper, over cursors positioned on their first postings and sorted by bound,
-/// cheapest first. `estimate` is Xapian's OR estimate for the terms.
 /// What a walk found: the k best entries, best first, and what it saw.
 struct Ranked {
     std::vector<Entry> best;
     std::size_t matched = 0;  ///< matching documents seen
     bool exhaustive = false;  ///< every match was seen (nothing pruned)
-    Xapian::doccount estimated = 0;
     std::size_t essential_terms = 0;
     std::size_t non_essential_terms = 0;
 };
 
+/// MaxScore proper, over cursors positioned on their first postings and sorted by bound,
+/// cheapest first: the k best documents.
 template <class Cursor, class Scorer>
-TopKResult rank(
+Ranked rank(
     const Xapian::Database& db,
     std::vector<Cursor>& cursors,
     Scorer& scorer,
-    std::size_t first,
     std::size_t k,
     const Bm25Params& bm25,
     const Xapian::Query& required,
-    const Xapian::Query& excluded,
-    double estimate
+    const Xapian::Query& excluded
 ) {
-    TopKResult out;
-    out.strategy = TopKStrategy::OwnMaxScore;
+    Ranked out;
     // The non-essential terms are a prefix [0, ne) of the cursors (cheapest first), and
     // bound[i] is what terms 0..i together can add to a document.
     std::vector<double> bound(cursors.size());
@@ -282,7 +278,7 @@ TopKResult rank(
             scorer.begin_document();
             finish(r.docid, r.weight, r.weight);
         }
-        out.estimated = static_cast<Xapian::doccount>(matched); // every match was seen
+        out.exhaustive = true; // every match was seen
     } else {
         // The next document: the lowest one an essential term is on.
         auto lowest = [&] {
@@ -322,23 +318,14 @@ TopKResult rank(
             // Terms that became non-essential no longer bring documents.
             d = ne == ne_before ? next : lowest();
         }
-        // Exact when nothing was pruned (every match was seen); else Xapian's estimate for the OR.
-        out.estimated = ne == 0
-                            ? static_cast<Xapian::doccount>(matched)
-                            : std::max<Xapian::doccount>(
-                                  static_cast<Xapian::doccount>(matched),
-                                  static_cast<Xapian::doccount>(std::lround(estimate))
-                              );
+        out.exhaustive = ne == 0; // nothing was pruned
     }
 
     std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
-    // The docids come from the posting lists: valid, so get_document() need not look each one
-    // up to check that it exists (glass does so by reading its length: a B-tree lookup a hit).
-    for (std::size_t r = first; r < heap.size(); ++r) {
-        out.docs.push_back(RankedDoc{heap[r].docid, heap[r].weight, db.get_document(heap[r].docid, Xapian::DOC_ASSUME_VALID)});
-    }
+    out.matched = matched;
+    out.best = std::move(heap);
     return out;
 }
 
@@ -363,8 +350,7 @@ Ranked rank_ranges(
     std::vector<MemoryCursor>& cursors,
     const MemoryScorer& scorer,
     std::size_t k,
-    const Xapian::Query& excluded,
-    double estimate
+    const Xapian::Query& excluded
 ) {
     Ranked out;
     const std::size_t n = cursors.size();
@@ -527,11 +513,6 @@ Ranked rank_ranges(
             }
         }
     }
-    // As rank(): exact when nothing was pruned, else Xapian's estimate for the OR.
-    out.estimated = ne == 0 ? static_cast<Xapian::doccount>(matched)
-                            : std::max<Xapian::doccount>(
-                                  static_cast<Xapian::doccount>(matched), static_cast<Xapian::doccount>(std::lround(estimate))
-                              );
     std::sort(heap.begin(), heap.end(), better);
     out.essential_terms = n - ne;
     out.non_essential_terms = ne;
@@ -541,11 +522,14 @@ Ranked rank_ranges(
     return out;
 }
 
-/// The result of ranks [first, k) of `ranked`.
-TopKResult documents(const Xapian::Database& db, Ranked ranked, std::size_t first) {
+/// The result of ranks [first, k) of `ranked`. The number of matches is exact when the walk saw
+/// every match, else the larger of those it saw and Xapian's OR estimate for the terms,
+/// `estimate`.
+TopKResult documents(const Xapian::Database& db, Ranked ranked, std::size_t first, double estimate) {
     TopKResult out;
     out.strategy = TopKStrategy::OwnMaxScore;
-    out.estimated = ranked.estimated;
+    const auto matched = static_cast<Xapian::doccount>(ranked.matched);
+    out.estimated = ranked.exhaustive ? matched : std::max(matched, static_cast<Xapian::doccount>(std::lround(estimate)));
     out.essential_terms = ranked.essential_terms;
     out.non_essential_terms = ranked.non_essential_terms;
     // The docids come from the posting lists: valid, so get_document() need not look each one
@@ -578,7 +562,6 @@ std::optional<Ranked> rank_in_halves(
     const std::vector<MemoryCursor>& cursors,
     const MemoryScorer& scorer,
     std::size_t k,
-    double estimate,
     const ParallelFor& parallel
 ) {
     // Split where the longest list is halved (the postings that drive the walk are spread over
@@ -596,18 +579,13 @@ std::optional<Ranked> rank_in_halves(
     std::array<Ranked, 2> ranked;
     const Xapian::Query none;
     const Xapian::Database no_db; // rank_ranges() reads no database without an excluded part
-    parallel(2, [&](std::size_t h) { ranked[h] = rank_ranges(no_db, halves[h], scorer, k, none, estimate); });
+    parallel(2, [&](std::size_t h) { ranked[h] = rank_ranges(no_db, halves[h], scorer, k, none); });
     Ranked out = std::move(ranked[0]);
     out.best.insert(out.best.end(), ranked[1].best.begin(), ranked[1].best.end());
     std::sort(out.best.begin(), out.best.end(), better);
     if (out.best.size() > k) out.best.resize(k);
     out.matched += ranked[1].matched;
     out.exhaustive = out.exhaustive && ranked[1].exhaustive;
-    out.estimated = out.exhaustive ? static_cast<Xapian::doccount>(out.matched)
-                                   : std::max<Xapian::doccount>(
-                                         static_cast<Xapian::doccount>(out.matched),
-                                         static_cast<Xapian::doccount>(std::lround(estimate))
-                                     );
     out.non_essential_terms = std::max(out.non_essential_terms, ranked[1].non_essential_terms);
     out.essential_terms = cursors.size() - out.non_essential_terms;
     return out;
@@ -720,18 +698,18 @@ TopKResult maxscore_top_k(
                 std::size_t postings = 0;
                 for (const MemoryCursor& c : memory_cursors) postings += c.size;
                 if (postings >= parallel->min_postings) {
-                    if (auto halves = rank_in_halves(memory_cursors, scorer, k, estimate, parallel->run)) {
-                        return documents(db, std::move(*halves), first);
+                    if (auto halves = rank_in_halves(memory_cursors, scorer, k, parallel->run)) {
+                        return documents(db, std::move(*halves), first, estimate);
                     }
                 }
             }
-            return documents(db, rank_ranges(db, memory_cursors, scorer, k, excluded, estimate), first);
+            return documents(db, rank_ranges(db, memory_cursors, scorer, k, excluded), first, estimate);
         }
-        return rank(db, memory_cursors, scorer, first, k, bm25, required, excluded, estimate);
+        return documents(db, rank(db, memory_cursors, scorer, k, bm25, required, excluded), first, estimate);
     }
     sort_by_bound(xapian_cursors);
     XapianScorer scorer{bm25, len_factor};
-    return rank(db, xapian_cursors, scorer, first, k, bm25, required, excluded, estimate);
+    return documents(db, rank(db, xapian_cursors, scorer, k, bm25, required, excluded), first, estimate);
 }
 
 } // namespace fahras

@@ -58,30 +58,33 @@ RunSummary run_queries(
             // Parsing reads term statistics (spelling variants): a writer committing meanwhile
             // is handled as in a search, by reopening at its newest revision and starting again.
             try {
-                parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
-            } catch (const Xapian::DatabaseModifiedError&) {
-                (void)searcher.reopen();
                 try {
                     parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
-                } catch (const Xapian::Error& e) {
-                    throw Error(searcher.path() + ": reading term statistics failed: " + e.get_description());
+                } catch (const Xapian::DatabaseModifiedError&) {
+                    (void)searcher.reopen();
+                    parsed = parse_query(q.text, searcher.analyzer(), vocabulary);
                 }
             } catch (const Xapian::Error& e) {
                 throw Error(searcher.path() + ": reading term statistics failed: " + e.get_description());
             }
-            SearchOptions search = options.search;
-            search.fetch_documents = !parallel;
-            results = searcher.search(parsed, search);
-            std::fill(snippet_ms_of.begin(), snippet_ms_of.end(), 0.0);
-            if (snippets && !results.hits.empty()) {
-                const auto t = Clock::now();
-                weights = searcher.highlight_weights(parsed.highlight);
-                snippet_ms_of[0] += ms_since(t);
-            }
+            // Ranks the query (the documents read with it unless the pool reads them), and gets
+            // the weights and buffers of its snippets ready.
+            auto rank = [&](bool fetch_documents) {
+                SearchOptions search = options.search;
+                search.fetch_documents = fetch_documents;
+                results = searcher.search(parsed, search);
+                std::fill(snippet_ms_of.begin(), snippet_ms_of.end(), 0.0);
+                if (snippets && !results.hits.empty()) {
+                    const auto t = Clock::now();
+                    weights = searcher.highlight_weights(parsed.highlight);
+                    snippet_ms_of[0] += ms_since(t);
+                }
+                snippets_of.assign(results.hits.size(), {});
+                for (auto& s : snippeters) s.reset();
+            };
+            rank(!parallel);
             // Each hit: its stored document (unless the search read it), then its snippets,
             // the hits shared among the pool's threads.
-            snippets_of.assign(results.hits.size(), {});
-            for (auto& s : snippeters) s.reset();
             auto one_hit = [&](HitPool::Context& context, std::size_t i) {
                 Hit& hit = results.hits[i];
                 if (!hit.has_document) {
@@ -96,6 +99,10 @@ RunSummary run_queries(
                 snippets_of[i].second = snippeter->make(hit.doc.body, options.snippet_bytes);
                 snippet_ms_of[context.index] += ms_since(t);
             };
+            auto on_this_thread = [&] {
+                HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
+                for (std::size_t i = 0; i < results.hits.size(); ++i) one_hit(mine, i);
+            };
             if (parallel) {
                 try {
                     pool->run(results.hits.size(), one_hit);
@@ -103,18 +110,13 @@ RunSummary run_queries(
                     // A writer committed twice while we read: search again at its newest
                     // revision, on this thread alone.
                     (void)searcher.reopen();
-                    results = searcher.search(parsed, options.search);
-                    if (snippets && !results.hits.empty()) weights = searcher.highlight_weights(parsed.highlight);
-                    snippets_of.assign(results.hits.size(), {});
-                    for (auto& s : snippeters) s.reset();
-                    HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
-                    for (std::size_t i = 0; i < results.hits.size(); ++i) one_hit(mine, i);
+                    rank(true);
+                    on_this_thread();
                 } catch (const Xapian::Error& e) {
                     throw Error(searcher.path() + ": reading documents failed: " + e.get_description());
                 }
             } else {
-                HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
-                for (std::size_t i = 0; i < results.hits.size(); ++i) one_hit(mine, i);
+                on_this_thread();
             }
         } catch (const QueryError& e) {
             diagnostics.error(q.where, describe(q) + ": " + e.what());

@@ -76,9 +76,7 @@ class Searcher {
     /// Lets ranking from memory split a large query in two halves ranked at once
     /// (maxscore_top_k()); an empty function ranks on the calling thread only. HitPool sets it
     /// for as long as it lives.
-    void set_parallel(ParallelFor parallel, std::size_t min_postings = ParallelRanking{}.min_postings) {
-        parallel_ = ParallelRanking{std::move(parallel), min_postings};
-    }
+    void set_parallel(ParallelFor parallel) { parallel_.run = std::move(parallel); }
 
     /// The stored document `docid` of `db` (the Searcher's database or another handle on it at
     /// the same revision, as HitPool's helpers have). Xapian errors propagate as they are (a
