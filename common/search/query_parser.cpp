@@ -431,11 +431,8 @@ class Parser {
             }
             return found;
         }
-        for (auto& v : long_vowel_variants(t.stem)) {
-            if (synonym(v)) continue;
-            term_.assign(prefix::stem); // one buffer for every candidate's term
-            term_ += v;
-            if (exists_.test(term_)) found.push_back(std::move(v));
+        for (auto& v : variants_with_terms(t.stem, exists_.test)) {
+            if (!synonym(v)) found.push_back(std::move(v));
         }
         return found;
     }
@@ -445,7 +442,6 @@ class Parser {
     HighlightTerms& highlight_;
     std::vector<AnalyzedToken> tokens_;
     std::set<std::string> stop_stems_; ///< stems of ranked stop words (highlighted if searched)
-    std::string term_;                 ///< a candidate variant's term (variants_in_index())
     std::size_t words_ = 0;
 };
 
@@ -453,6 +449,17 @@ class Parser {
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer) {
     return parse_query(text, analyzer, TermExists{});
+}
+
+std::vector<std::string> variants_with_terms(std::string_view stem, const std::function<bool(std::string_view term)>& has_term) {
+    std::vector<std::string> found;
+    std::string term; // one buffer for every candidate's term
+    for (std::string& v : long_vowel_variants(stem)) {
+        term.assign(prefix::stem);
+        term += v;
+        if (has_term(term)) found.push_back(std::move(v));
+    }
+    return found;
 }
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer, const TermExists& exists) {

@@ -140,6 +140,13 @@ struct TermExists {
     explicit operator bool() const noexcept { return test || variants; }
 };
 
+/// The long-vowel spelling variants of `stem` (long_vowel_variants(), in its order) whose stem
+/// term the index has, as `has_term` tells for a Z-prefixed term: what TermExists::variants
+/// gives, worked out from TermExists::test.
+[[nodiscard]] std::vector<std::string> variants_with_terms(
+    std::string_view stem, const std::function<bool(std::string_view term)>& has_term
+);
+
 /// Parses `text`. Throws QueryError for a query with nothing to search (empty, only
 /// exclusions, only punctuation) or over the limits above. With `exists` (the searched
 /// index's vocabulary), ranked words also match their long-vowel spelling variants that the

@@ -1,6 +1,5 @@
 #include "common/search/searcher.hpp"
 
-#include "common/analysis/spelling_variants.hpp"
 #include "common/index/document_builder.hpp"
 #include "common/index/schema.hpp"
 #include "common/search/exact_topk.hpp"
@@ -110,12 +109,7 @@ const std::vector<std::string>& Searcher::spelling_variants(std::string_view ste
     if (const std::uint32_t* at = variant_index_.find(stem, hash)) return variant_lists_[*at];
     // Worked out in full before it is kept: a Xapian error (a writer's commit) on the way
     // leaves no partial list behind.
-    std::vector<std::string> found;
-    for (std::string& v : long_vowel_variants(stem)) {
-        variant_term_.assign(prefix::stem);
-        variant_term_ += v;
-        if (term_exists(variant_term_)) found.push_back(std::move(v));
-    }
+    std::vector<std::string> found = variants_with_terms(stem, [this](std::string_view term) { return term_exists(term); });
     if (variant_index_.size() >= kMaxVariantStems) {
         variant_index_.clear();
         variant_lists_.clear();

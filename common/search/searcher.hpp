@@ -128,7 +128,6 @@ class Searcher {
     /// spelling_variants(): a stem → its index in variant_lists_ (for db_'s current revision).
     StringTable<std::uint32_t> variant_index_;
     std::vector<std::vector<std::string>> variant_lists_;
-    std::string variant_term_; ///< a candidate's term, built in place
     RankCache rank_cache_;      ///< for db_'s current revision
     ParallelRanking parallel_;  ///< see set_parallel()
     Xapian::Enquire enquire_;
