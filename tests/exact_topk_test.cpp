@@ -519,6 +519,7 @@ TEST_CASE("block-max bounds: every posting under its range's bound, none where t
     RankCache memory;
     // Decoded before any norms are known: no bounds (the walk looks at the postings instead).
     CHECK(memory.postings(db, "Zقال")->range_max.empty());
+    CHECK(memory.postings(db, "Zقال")->ratios.empty());
     const DocNorms& norms = memory.norms(db, bm25.k1, bm25.b, bm25.min_normlen, len_factor);
     CHECK(memory.counters().lists == 0); // dropped: decoded for other (no) norms
     constexpr unsigned shift = DecodedPostings::kRangeShift;
@@ -527,6 +528,7 @@ TEST_CASE("block-max bounds: every posting under its range's bound, none where t
     for (const char* term : {"Zقال", "Zوزير", "Zخارج", "Zاتفاق", "XZشراك", "Zقطر", "Zشراك"}) {
         CAPTURE(term);
         const auto list = memory.postings(db, term);
+        REQUIRE(list->ratios.size() == list->docids.size()); // every list, short ones too
         if (list->docids.size() < DecodedPostings::kRangeMinPerRange * ranges) {
             CHECK(list->range_max.empty()); // شراك: one posting, shorter than a range's worth
             continue;
@@ -537,6 +539,7 @@ TEST_CASE("block-max bounds: every posting under its range's bound, none where t
             const Xapian::docid d = list->docids[p];
             const double wdf = list->wdfs[p];
             CHECK(wdf / (norms.norm[d] + wdf) <= list->range_max[d >> shift]);
+            CHECK(list->ratios[p] == wdf / (norms.norm[d] + wdf)); // the very double, kept
             has[d >> shift] = true;
         }
         for (std::size_t r = 0; r < ranges; ++r) CHECK((list->range_max[r] > 0) == has[r]);

@@ -45,6 +45,8 @@ struct XapianCursor {
 struct MemoryCursor {
     const Xapian::docid* docids = nullptr;
     const Xapian::termcount* wdfs = nullptr;
+    /// DecodedPostings::ratios, or null: then MemoryScorer works them out from wdfs.
+    const double* ratios = nullptr;
     std::size_t pos = 0;
     std::size_t size = 0;
     double termweight = 0;
@@ -110,6 +112,7 @@ struct MemoryScorer {
     double part(const MemoryCursor& c) const { return part_at(c, c.pos); }
     /// The part of the posting at `pos` of c's list.
     double part_at(const MemoryCursor& c, std::size_t pos) const {
+        if (c.ratios != nullptr) return c.termweight * c.ratios[pos];
         const double wdf_double = c.wdfs[pos];
         const double denom = norm[c.docids[pos]] + wdf_double;
         return c.termweight * (wdf_double / denom);
@@ -664,6 +667,7 @@ TopKResult maxscore_top_k(
             MemoryCursor c;
             c.docids = list->docids.data();
             c.wdfs = list->wdfs.data();
+            if (!list->ratios.empty()) c.ratios = list->ratios.data();
             c.size = list->docids.size();
             c.termweight = termweight;
             c.max = max;

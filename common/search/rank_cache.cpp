@@ -102,7 +102,7 @@ std::shared_ptr<const DecodedPostings> RankCache::postings(const Xapian::Databas
     }
     list->docids.shrink_to_fit();
     list->wdfs.shrink_to_fit();
-    add_range_max(*list);
+    add_bounds(*list);
     const std::size_t bytes = entry_bytes(term, *list);
     if (bytes > budget_) {
         ++counters_.uncached;
@@ -117,32 +117,37 @@ std::shared_ptr<const DecodedPostings> RankCache::postings(const Xapian::Databas
     return list;
 }
 
-void RankCache::add_range_max(DecodedPostings& list) const {
+void RankCache::add_bounds(DecodedPostings& list) const {
     const std::vector<double>& norm = norms_.norm;
     if (norm.empty()) return;
-    constexpr unsigned shift = DecodedPostings::kRangeShift;
-    const std::size_t ranges = ((norm.size() - 1) >> shift) + 1;
-    if (list.docids.size() < DecodedPostings::kRangeMinPerRange * ranges) return;
-    // The largest ratio of each range, as doubles (-1: no posting), then rounded up to floats.
-    std::vector<double> largest(ranges, -1.0);
+    std::vector<double> ratios(list.docids.size());
     for (std::size_t p = 0; p < list.docids.size(); ++p) {
         const Xapian::docid d = list.docids[p];
         if (d >= norm.size()) return; // not this revision's list: no bounds, the walk looks instead
         // The ratio MemoryScorer computes (maxscore.cpp), the same operations.
         const double wdf_double = list.wdfs[p];
-        const double ratio = wdf_double / (norm[d] + wdf_double);
-        double& slot = largest[d >> shift];
-        slot = std::max(slot, ratio);
+        ratios[p] = wdf_double / (norm[d] + wdf_double);
     }
-    std::vector<float> range_max(ranges, 0.0F);
-    for (std::size_t r = 0; r < ranges; ++r) {
-        if (largest[r] < 0) continue; // no posting: 0
-        float up = static_cast<float>(largest[r]);
-        if (static_cast<double>(up) < largest[r]) up = std::nextafter(up, std::numeric_limits<float>::infinity());
-        if (!(up > 0)) up = std::numeric_limits<float>::denorm_min(); // 0 means "no posting"
-        range_max[r] = up;
+    constexpr unsigned shift = DecodedPostings::kRangeShift;
+    const std::size_t ranges = ((norm.size() - 1) >> shift) + 1;
+    if (list.docids.size() >= DecodedPostings::kRangeMinPerRange * ranges) {
+        // The largest ratio of each range, as doubles (-1: no posting), then rounded up to floats.
+        std::vector<double> largest(ranges, -1.0);
+        for (std::size_t p = 0; p < list.docids.size(); ++p) {
+            double& slot = largest[list.docids[p] >> shift];
+            slot = std::max(slot, ratios[p]);
+        }
+        std::vector<float> range_max(ranges, 0.0F);
+        for (std::size_t r = 0; r < ranges; ++r) {
+            if (largest[r] < 0) continue; // no posting: 0
+            float up = static_cast<float>(largest[r]);
+            if (static_cast<double>(up) < largest[r]) up = std::nextafter(up, std::numeric_limits<float>::infinity());
+            if (!(up > 0)) up = std::numeric_limits<float>::denorm_min(); // 0 means "no posting"
+            range_max[r] = up;
+        }
+        list.range_max = std::move(range_max);
     }
-    list.range_max = std::move(range_max);
+    list.ratios = std::move(ratios);
 }
 
 void RankCache::evict_to(std::size_t bytes) {

@@ -44,10 +44,15 @@ struct DecodedPostings {
     /// For the DocNorms the list was decoded with; empty for a short list or when no norms were
     /// known then.
     std::vector<float> range_max;
+    /// Per posting, wdf / (norm[d] + wdf) for the DocNorms the list was decoded with: the BM25
+    /// part without its term weight, the very double MemoryScorer would compute (the same
+    /// operations), computed once a list rather than once a query. Empty when no norms were
+    /// known then.
+    std::vector<double> ratios;
 
     [[nodiscard]] std::size_t bytes() const noexcept {
         return sizeof(DecodedPostings) + docids.capacity() * sizeof(Xapian::docid) + wdfs.capacity() * sizeof(Xapian::termcount) +
-               range_max.capacity() * sizeof(float);
+               range_max.capacity() * sizeof(float) + ratios.capacity() * sizeof(double);
     }
 };
 
@@ -121,8 +126,9 @@ class RankCache {
         std::list<std::string>::iterator lru; ///< its place in lru_
     };
     void evict_to(std::size_t bytes);
-    /// Fills list.range_max from the current norms_ (nothing without norms, or for a short list).
-    void add_range_max(DecodedPostings& list) const;
+    /// Fills list.ratios and list.range_max from the current norms_ (nothing without norms;
+    /// no range_max for a short list).
+    void add_bounds(DecodedPostings& list) const;
     [[nodiscard]] static std::size_t entry_bytes(const std::string& term, const DecodedPostings& list) noexcept;
 
     std::size_t budget_;

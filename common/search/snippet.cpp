@@ -3,6 +3,7 @@
 #include "common/analysis/normalizer.hpp"
 #include "common/analysis/tokenizer.hpp"
 #include "common/analysis/word_scan.hpp"
+#include "common/search/letter_sets.hpp"
 
 #include <algorithm>
 #include <array>
@@ -29,69 +30,27 @@ bool ends_sentence(std::string_view gap) {
     return false;
 }
 
-// The set of "letters" of a UTF-8 string as 64 bits: bit (b & 63) for every ASCII byte and
-// every continuation byte b. The Arabic letters U+0621–U+064A all get distinct bits (their
-// second bytes are A1–BF and 80–8A), so a word lacking a letter of a stem shows it cheaply;
-// elsewhere bits collide, which only lets more tokens through to the exact test.
-std::uint64_t letter_mask(std::string_view s) {
-    std::uint64_t m = 0;
-    for (const char c : s) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b < 0x80 || (b & 0xC0) == 0x80) m |= std::uint64_t{1} << (b & 63);
-    }
-    return m;
-}
+using letter_sets::fold_letters;
+using letter_sets::kSpecial;
+std::uint64_t letter_mask(std::string_view s) { return letter_sets::letters_of(s); }
 
-constexpr std::uint64_t letter_bit(unsigned b) { return std::uint64_t{1} << (b & 63); }
-
-// The letter set of an *original* token, folded the way the normalizer folds (أ إ آ → ا,
-// ؤ → و, ئ ى → ي, ة → ه, A–Z → a–z), so that it holds the letter set of the token's normalized
-// form. It is worked out as the token is scanned: each character adds the bits of
-// kCharLetters (analyze()), then fold_letters() adds the folded letters. Marks and tatweel only add bits
-// (a superset is safe: it lets a token through to the exact test). A token with a character
-// outside ASCII and U+0621–U+065F (presentation forms, Persian letters, other scripts) gets
-// kSpecial: it is always normalized. No character of a token has bit 32 otherwise (it would
-// be a space, a backtick, U+0620 or U+0660, none of which is in that range or in a token).
-constexpr std::uint64_t kSpecial = letter_bit(32);
-
-// The bits of each code point below U+0800: ASCII by its case-folded byte, U+0621–U+065F by
-// the second byte of its UTF-8 (D8 A1 … D9 9F), anything else kSpecial. (A code point above
-// U+07FF is kSpecial too: see analyze().)
-struct CharLetters {
-    std::array<std::uint64_t, detail::kSmallCodePoints> of{};
-    constexpr CharLetters() {
-        for (std::uint32_t c = 0; c < detail::kSmallCodePoints; ++c) {
-            if (c < 0x80) {
-                of[c] = letter_bit(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-            } else if (c >= 0x0621 && c <= 0x065F) {
-                of[c] = letter_bit(0x80 | (c & 0x3F));
-            } else {
-                of[c] = kSpecial;
-            }
-        }
-    }
-};
-constexpr CharLetters kCharLetters;
-
-std::uint64_t fold_letters(std::uint64_t m) {
-    constexpr auto bit = letter_bit;
-    // The normalizer's folds within that range: the folded letter's bit joins the set.
-    if ((m & (bit(0xA2) | bit(0xA3) | bit(0xA5))) != 0) m |= bit(0xA7); // آ أ إ → ا
-    if ((m & bit(0xA4)) != 0) m |= bit(0x88);                           // ؤ → و
-    if ((m & (bit(0xA6) | bit(0x89))) != 0) m |= bit(0x8A);             // ئ ى → ي
-    if ((m & bit(0xA9)) != 0) m |= bit(0x87);                           // ة → ه
-    return m;
+// Whether set a holds set b: every bit of b (of each of its sets, for a Need).
+bool holds(std::uint64_t a, std::uint64_t b) noexcept { return (b & ~a) == 0; }
+template <class Need>
+bool holds(const Need& a, const Need& b) noexcept {
+    return holds(a.letters, b.letters) && holds(a.pairs, b.pairs);
 }
 
 // Keeps the minimal sets of `sets`: drops duplicates and every set that holds another one.
-// "Some set of the list is a subset of the token's letters" keeps the same answer.
-void drop_redundant(std::vector<std::uint64_t>& sets) {
+// "Some set of the list is a subset of the token's" keeps the same answer.
+template <class Set>
+void drop_redundant(std::vector<Set>& sets) {
     std::sort(sets.begin(), sets.end());
     sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
-    std::vector<std::uint64_t> kept;
-    for (const std::uint64_t s : sets) {
-        const bool holds_another = std::any_of(sets.begin(), sets.end(), [&](std::uint64_t other) {
-            return other != s && (other & ~s) == 0;
+    std::vector<Set> kept;
+    for (const Set& s : sets) {
+        const bool holds_another = std::any_of(sets.begin(), sets.end(), [&](const Set& other) {
+            return !(other == s) && holds(s, other);
         });
         if (!holds_another) kept.push_back(s);
     }
@@ -109,11 +68,19 @@ bool has_some(const std::vector<std::uint64_t>& sets, std::uint64_t have) noexce
 } // namespace
 
 // Whether some set of the index is within `have`: only the sets whose pivot `have` holds can be.
-bool Snippeter::FilterIndex::any_within(std::uint64_t have) const noexcept {
+// The word's pairs are worked out once some Need's letters are within its letters.
+bool Snippeter::FilterIndex::any_within(std::uint64_t letters, std::string_view word) const noexcept {
     if (always) return true;
-    for (std::uint64_t m = have & pivots; m != 0; m &= m - 1) {
-        for (const std::uint64_t need : by_pivot[static_cast<std::size_t>(std::countr_zero(m))]) {
-            if ((need & ~have) == 0) return true;
+    std::uint64_t pairs = 0;
+    bool have_pairs = false;
+    for (std::uint64_t m = letters & pivots; m != 0; m &= m - 1) {
+        for (const Need& need : by_pivot[static_cast<std::size_t>(std::countr_zero(m))]) {
+            if (!holds(letters, need.letters)) continue;
+            if (!have_pairs) {
+                pairs = letter_sets::word_pairs(word);
+                have_pairs = true;
+            }
+            if (holds(pairs, need.pairs)) return true;
         }
     }
     return false;
@@ -191,24 +158,32 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
     // A stem holds only letters of its word, save one: ا. light10 stems the clitic forms of the
     // name of God to الله (لله → الله), and Snowball writes ا where it rewrites a verb's تست/يست
     // (تستعد → استعد; checked on every distinct word of ANT news and the Quran, 489,808 words:
-    // ا the only letter it adds). So a word must have a stem key's letters less ا; the parity
-    // test in tests/snippet_test.cpp pins it.
+    // ا the only letter it adds). So a word must have a stem key's letters less ا, and its
+    // pairs of letters with ا breaking them (letter_sets.hpp); the parity tests in
+    // tests/snippet_test.cpp pin both.
     const std::uint64_t alef = letter_mask("\u0627");
+    auto stem_need = [&](std::string_view key, std::uint64_t letters) {
+        return Need{letters & ~alef, letter_sets::pairs_of(key, true)};
+    };
     // (The order of the sets does not matter: drop_redundant() sorts them.)
-    stem_keys_.for_each([&](std::string_view, const Key& key) { stem_filters_.push_back(key.letters & ~alef); });
-    for (const auto& [text, key] : prefix_keys_) stem_filters_.push_back(key.letters & ~alef);
-    recall_keys_.for_each([&](std::string_view recall, int) { recall_filters_.push_back(letter_mask(recall) & ~alef); });
-    if (stem_within_exact_) {
-        token_filters_ = stem_filters_;
-        for (const auto* keys : {&exact_keys_, &phrase_keys_}) {
-            keys->for_each([&](std::string_view, const Key& key) { token_filters_.push_back(key.letters); });
-        }
-        token_filters_.insert(token_filters_.end(), recall_filters_.begin(), recall_filters_.end());
+    std::vector<Need> token_needs;
+    stem_keys_.for_each([&](std::string_view text, const Key& key) { token_needs.push_back(stem_need(text, key.letters)); });
+    for (const auto& [text, key] : prefix_keys_) token_needs.push_back(stem_need(text, key.letters));
+    for (const Need& need : token_needs) stem_filters_.push_back(need.letters);
+    recall_keys_.for_each([&](std::string_view recall, int) {
+        const Need need = stem_need(recall, letter_mask(recall));
+        recall_filters_.push_back(need.letters);
+        token_needs.push_back(need);
+    });
+    for (const auto* keys : {&exact_keys_, &phrase_keys_}) {
+        keys->for_each([&](std::string_view text, const Key& key) { token_needs.push_back(Need{key.letters, letter_sets::pairs_of(text, false)}); });
     }
     // Each filter list is asked "does the token have all letters of *some* set?" for every token
     // of every hit: a set that holds another set of its list never decides, so it goes (a
     // headline's stem and Snowball stem are often the same letters).
-    for (auto* filters : {&stem_filters_, &recall_filters_, &token_filters_}) drop_redundant(*filters);
+    for (auto* filters : {&stem_filters_, &recall_filters_}) drop_redundant(*filters);
+    drop_redundant(token_needs);
+    if (!stem_within_exact_) return; // every token is analyzed
     // Arabic letters, most frequent first (as normalized: no ة أ ى); a set's pivot is its
     // letter latest in this list, or a letter the list lacks (Latin, digits), rarer still.
     static constexpr std::string_view kByFrequency[] = {
@@ -218,13 +193,13 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
     std::array<int, 64> rank{};
     rank.fill(static_cast<int>(std::size(kByFrequency)));
     for (std::size_t r = 0; r < std::size(kByFrequency); ++r) rank[static_cast<std::size_t>(std::countr_zero(letter_mask(kByFrequency[r])))] = static_cast<int>(r);
-    for (const std::uint64_t need : token_filters_) {
-        if (need == 0) {
+    for (const Need& need : token_needs) {
+        if (need.letters == 0) {
             token_index_.always = true;
             continue;
         }
         int pivot = -1;
-        for (std::uint64_t m = need; m != 0; m &= m - 1) {
+        for (std::uint64_t m = need.letters; m != 0; m &= m - 1) {
             const int bit = std::countr_zero(m);
             if (pivot < 0 || rank[static_cast<std::size_t>(bit)] > rank[static_cast<std::size_t>(pivot)]) pivot = bit;
         }
@@ -254,9 +229,9 @@ int Snippeter::add_key(Keys& keys, const std::string& key, const HighlightWeight
     return id;
 }
 
-// Appends the token text[begin, end), whose letters (Sink::add below) are `letters`, to `out`
+// Appends the token text[begin, end), whose letter sets (Sink::add below) are `sets`, to `out`
 // with what it matches.
-void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, std::uint64_t letters, std::vector<Tok>& out) const {
+void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, const letter_sets::WordLetters& sets, std::vector<Tok>& out) const {
     const Tok t{begin, end, -1, -1};
     const bool keep_exacts = !phrases_.empty();
     // A token outside plain Arabic letters and ASCII (Uthmani marks, superscript alef,
@@ -266,8 +241,8 @@ void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint3
     // Most tokens have no letter set of any key: they match nothing, and their normalized
     // form is never needed (not even for a phrase: a phrase word has its own letter set).
     if (stem_within_exact_) {
-        special = (letters & kSpecial) != 0;
-        if (!special && !token_index_.any_within(fold_letters(letters))) {
+        special = sets.special();
+        if (!special && !token_index_.any_within(sets.letters(), text.substr(begin, end - begin))) {
             // A token with letters has a non-empty normalized form: it is kept (as
             // Analyzer::analyze keeps it), only its form is not worked out.
             out.push_back(t);
@@ -301,11 +276,11 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
         const Snippeter& snippeter;
         std::string_view text;
         std::vector<Tok>& out;
-        std::uint64_t letters = 0;
-        void start() noexcept { letters = 0; }
-        void add(std::uint32_t cp) noexcept { letters |= cp < detail::kSmallCodePoints ? kCharLetters.of[cp] : kSpecial; }
-        void word(std::uint32_t begin, std::uint32_t end, std::uint32_t) { snippeter.add_token(text, begin, end, letters, out); }
-    } sink{*this, text, out};
+        letter_sets::WordLetters sets;
+        void start() noexcept { sets.start(); }
+        void add(std::uint32_t cp) noexcept { sets.add(cp); }
+        void word(std::uint32_t begin, std::uint32_t end, std::uint32_t) { snippeter.add_token(text, begin, end, sets, out); }
+    } sink{*this, text, out, {}};
     detail::scan_words(text, 0, sink);
     // Phrases: runs of tokens whose exact forms are the phrase's words, in order. Each
     // occurrence is one group, highlighted as one unit.

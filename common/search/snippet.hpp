@@ -8,6 +8,7 @@
 #pragma once
 
 #include "common/analysis/analyzer.hpp"
+#include "common/search/letter_sets.hpp"
 #include "common/search/query_parser.hpp"
 #include "common/search/word_forms.hpp"
 
@@ -105,7 +106,7 @@ class Snippeter {
         std::string arena_;
     };
     void analyze(std::string_view text, std::vector<Tok>& out) const;
-    void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, std::uint64_t letters, std::vector<Tok>& out) const;
+    void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, const letter_sets::WordLetters& sets, std::vector<Tok>& out) const;
     [[nodiscard]] Match match(std::string_view word, std::uint64_t hash, bool special) const;
     /// The id of `key` in `keys` (a StringTable or the prefix map), new ones with their weight.
     template <class Keys>
@@ -133,16 +134,23 @@ class Snippeter {
     std::vector<std::uint64_t> stem_filters_;
     /// Letters a token must have (a recall key's letters less ا) for its Snowball stem to be worth computing.
     std::vector<std::uint64_t> recall_filters_;
-    /// Letters a token must have (some key's letter set) to be normalized at all.
-    std::vector<std::uint64_t> token_filters_;
-    /// token_filters_ by pivot: each set under its rarest letter (by the letter frequencies of
-    /// Arabic text), so that a token is tested only against the sets whose pivot it has, and a
-    /// token with no pivot at all (most) against none. `always`: some set is empty.
+    /// What a token must have to be normalized at all: the letters and the pairs of letters
+    /// of some key (letter_sets.hpp).
+    struct Need {
+        std::uint64_t letters = 0;
+        std::uint64_t pairs = 0;
+        auto operator<=>(const Need&) const = default;
+    };
+    /// The Needs of every key by pivot: each under its rarest letter (by the letter frequencies
+    /// of Arabic text), so that a token is tested only against the Needs whose pivot it has, and
+    /// a token with no pivot at all (most) against none. `always`: some Need has no letter.
     struct FilterIndex {
         bool always = false;
         std::uint64_t pivots = 0;
-        std::array<std::vector<std::uint64_t>, 64> by_pivot;
-        [[nodiscard]] bool any_within(std::uint64_t have) const noexcept;
+        std::array<std::vector<Need>, 64> by_pivot;
+        /// Whether some Need is within the letters and the pairs of `word`, whose letters are
+        /// `letters` (an ordinary word).
+        [[nodiscard]] bool any_within(std::uint64_t letters, std::string_view word) const noexcept;
     };
     FilterIndex token_index_;
     bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
