@@ -640,14 +640,14 @@ ParallelRanking counting_parallel(std::atomic<int>& splits) {
     return parallel;
 }
 
-// The halves give what one walk gives: documents, order, weights to the last bit; and the
-// count of matches when neither pruned.
-void check_halves(const Xapian::Database& db, const std::vector<WeightedTerm>& terms, const Bm25Params& bm25,
+// Two walks sharing the docids give what one walk gives: documents, order, weights to the last
+// bit; and the count of matches when neither pruned.
+void check_shared(const Xapian::Database& db, const std::vector<WeightedTerm>& terms, const Bm25Params& bm25,
                   Xapian::doccount first, Xapian::doccount k, const Xapian::Query& excluded, RankCache& one_walk,
-                  RankCache& halves, const ParallelRanking& parallel) {
+                  RankCache& shared, const ParallelRanking& parallel) {
     TermStatsCache stats;
     const TopKResult a = maxscore_top_k(db, terms, first, k, bm25, {}, excluded, &stats, &one_walk);
-    const TopKResult b = maxscore_top_k(db, terms, first, k, bm25, {}, excluded, &stats, &halves, &parallel);
+    const TopKResult b = maxscore_top_k(db, terms, first, k, bm25, {}, excluded, &stats, &shared, &parallel);
     REQUIRE(docids(b) == docids(a));
     for (std::size_t i = 0; i < a.docs.size(); ++i) CHECK(b.docs[i].weight == a.docs[i].weight);
     if (a.non_essential_terms == 0 && b.non_essential_terms == 0) CHECK(b.estimated == a.estimated);
@@ -655,7 +655,7 @@ void check_halves(const Xapian::Database& db, const std::vector<WeightedTerm>& t
 
 } // namespace
 
-TEST_CASE("own MaxScore from memory in two halves at once ranks as one walk", "[topk][maxscore][cache][parallel]") {
+TEST_CASE("own MaxScore from memory by two walks at once, sharing chunks and θ, ranks as one walk", "[topk][maxscore][cache][parallel]") {
     std::atomic<int> splits{0};
     const ParallelRanking parallel = counting_parallel(splits);
 
@@ -664,20 +664,38 @@ TEST_CASE("own MaxScore from memory in two halves at once ranks as one walk", "[
         const Xapian::Database db = build_range_index(dir / "db");
         for (const Bm25Params& bm25 : {Bm25Params{}, Bm25Params{.k1 = 2.0, .k2 = 0, .k3 = 1, .b = 0.9, .min_normlen = 0.5}}) {
             RankCache one_walk;
-            RankCache halves;
+            RankCache shared;
             for (const auto& terms : range_queries()) {
                 for (const Xapian::doccount first : {0u, 1u, 3u}) {
                     for (const Xapian::doccount k : {1u, 2u, 3u, 4u, 5u, 10u, 50u, 200u}) {
                         CAPTURE(k, first);
                         const int before = splits.load();
-                        check_halves(db, terms, bm25, first, k, {}, one_walk, halves, parallel);
+                        check_shared(db, terms, bm25, first, k, {}, one_walk, shared, parallel);
                         CHECK(splits.load() == before + 1); // split, and only once
                     }
                 }
                 // With an excluded part: one walk, not split.
                 const int before = splits.load();
-                check_halves(db, terms, bm25, 0, 10, Xapian::Query("Zقطر"), one_walk, halves, parallel);
+                check_shared(db, terms, bm25, 0, 10, Xapian::Query("Zقطر"), one_walk, shared, parallel);
                 CHECK(splits.load() == before);
+            }
+        }
+    }
+
+    SECTION("a walk that starts late (a helper still waking up) finds the chunks walked") {
+        ParallelRanking in_turn;
+        in_turn.min_postings = 0;
+        in_turn.run = [](std::size_t n, const std::function<void(std::size_t)>& body) {
+            for (std::size_t i = n; i-- > 0;) body(i); // the second walk first, alone, then the first
+        };
+        test::TempDir dir;
+        const Xapian::Database db = build_range_index(dir / "db");
+        RankCache one_walk;
+        RankCache shared;
+        for (const auto& terms : range_queries()) {
+            for (const Xapian::doccount k : {1u, 3u, 10u, 200u}) {
+                CAPTURE(k);
+                check_shared(db, terms, Bm25Params{}, 0, k, {}, one_walk, shared, in_turn);
             }
         }
     }
@@ -687,10 +705,10 @@ TEST_CASE("own MaxScore from memory in two halves at once ranks as one walk", "[
         index_into(dir / "db", {test::data_path("news-60.jsonl.zst"), test::data_path("mini.jsonl")});
         Searcher searcher(dir / "db");
         RankCache one_walk;
-        RankCache halves;
+        RankCache shared;
         for (const ParsedQuery& parsed : news_queries(searcher, 30)) {
             if (!parsed.required.empty()) continue;
-            check_halves(searcher.database(), parsed.disjunction, searcher.bm25(), 0, 10, parsed.excluded, one_walk, halves, parallel);
+            check_shared(searcher.database(), parsed.disjunction, searcher.bm25(), 0, 10, parsed.excluded, one_walk, shared, parallel);
         }
         CHECK(splits.load() == 0);
     }

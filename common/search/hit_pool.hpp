@@ -22,8 +22,8 @@
 /// caller waiting for late helpers and leaves them out for a while (run()).
 ///
 /// While it lives, a pool with helpers also lends them to its Searcher's ranking
-/// (Searcher::set_parallel()): a query whose terms have many postings is ranked as two halves
-/// of the docids at once (maxscore.hpp), with the same result.
+/// (Searcher::set_parallel()): a query whose terms have many postings is ranked by two walks at
+/// once that share out chunks of the docids (maxscore.hpp), with the same result.
 #pragma once
 
 #include "common/analysis/analyzer.hpp"

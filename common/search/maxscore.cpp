@@ -1,13 +1,14 @@
 #include "common/search/maxscore.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace fahras {
 namespace {
@@ -348,12 +349,38 @@ Ranked rank(
 ///
 /// Until θ passes the cheapest term's global bound (rank() then prunes nothing), no range prunes
 /// either, so that `estimated` counts every match exactly when rank()'s does.
+/// What the threads of a ranking from memory share (rank_in_parallel()): the docids, handed out
+/// chunk by chunk (whole ranges) from one counter, and θ, the best k-th weight any of them has
+/// seen, which every one prunes with (a lower bound of the k-th weight of all, so pruning with
+/// it leaves out only documents that cannot be in the k best: exact).
+struct SharedWalk {
+    Xapian::docid chunk_docs = 0; ///< a multiple of the range width
+    std::size_t chunks = 0;
+    std::atomic<std::size_t> next{0};
+    std::atomic<double> theta{-std::numeric_limits<double>::infinity()};
+
+    /// The next chunk [lo, hi) nobody has taken, or false.
+    bool claim(Xapian::docid& lo, Xapian::docid& hi) {
+        const std::size_t c = next.fetch_add(1, std::memory_order_relaxed);
+        if (c >= chunks) return false;
+        lo = static_cast<Xapian::docid>(c * chunk_docs);
+        hi = c + 1 == chunks ? kEnd : static_cast<Xapian::docid>((c + 1) * chunk_docs);
+        return true;
+    }
+    void raise(double t) {
+        double now = theta.load(std::memory_order_relaxed);
+        while (t > now && !theta.compare_exchange_weak(now, t, std::memory_order_relaxed)) {
+        }
+    }
+};
+
 Ranked rank_ranges(
     const Xapian::Database& db,
     std::vector<MemoryCursor>& cursors,
     const MemoryScorer& scorer,
     std::size_t k,
-    const Xapian::Query& excluded
+    const Xapian::Query& excluded,
+    SharedWalk* shared = nullptr
 ) {
     Ranked out;
     const std::size_t n = cursors.size();
@@ -394,7 +421,20 @@ Ranked rank_ranges(
 
     bool done = false;
     Xapian::docid from = 0;
+    // With `shared`: the chunk being walked is [from, chunk_end); the walk ends when no chunk is
+    // left. Without, one chunk: every docid.
+    Xapian::docid chunk_end = shared == nullptr ? kEnd : 0;
     while (!done) {
+        if (shared != nullptr && from >= chunk_end && !shared->claim(from, chunk_end)) break;
+        if (shared != nullptr) {
+            // Another thread's θ may be higher: prune with it (it only rises).
+            const double t = shared->theta.load(std::memory_order_relaxed);
+            if (t > theta) {
+                theta = t;
+                while (ne < n && bound[ne] < theta) ++ne;
+                if (ne == n) break; // no document can beat θ any more, in any chunk
+            }
+        }
         // The next range: where the next document of a (globally) essential term is. Every
         // document that can beat θ has one.
         Xapian::docid low = kEnd;
@@ -402,7 +442,11 @@ Ranked rank_ranges(
             cursors[i].skip_to(from);
             low = std::min(low, cursors[i].doc);
         }
-        if (low == kEnd) break;
+        if (low == kEnd) break; // (every list's end: no later chunk has anything either)
+        if (low >= chunk_end) {
+            from = chunk_end; // nothing in this chunk: the next one
+            continue;
+        }
         const std::size_t r = low >> shift;
         const Xapian::docid w0 = static_cast<Xapian::docid>(r << shift);
         const std::uint64_t w1_wide = std::uint64_t{w0} + width;
@@ -505,8 +549,9 @@ Ranked rank_ranges(
                     }
                     double score = 0;
                     for (const double part : parts) score += part;
-                    if (offer(heap, k, Entry{score, d}) && heap.size() == k) {
+                    if (offer(heap, k, Entry{score, d}) && heap.size() == k && heap.front().weight > theta) {
                         theta = heap.front().weight;
+                        if (shared != nullptr) shared->raise(theta);
                         while (ne < n && bound[ne] < theta) ++ne;
                         if (ne == n) done = true; // no document can beat θ any more
                     }
@@ -544,52 +589,48 @@ TopKResult documents(const Xapian::Database& db, Ranked ranked, std::size_t firs
     return out;
 }
 
-/// Moves a fresh cursor's range to the postings of documents [lo, hi).
-void restrict_to(MemoryCursor& c, Xapian::docid lo, Xapian::docid hi) {
-    const Xapian::docid* begin = c.docids + c.pos;
-    const Xapian::docid* end = c.docids + c.size;
-    const Xapian::docid* from = std::lower_bound(begin, end, lo);
-    c.pos = static_cast<std::size_t>(from - c.docids);
-    c.size = static_cast<std::size_t>(std::lower_bound(from, end, hi) - c.docids);
-    c.sync();
-}
-
-/// The same ranking as rank_ranges() over all the documents, as two rankings of the documents
-/// below and from a split docid, run at once by `parallel`, then merged: each half's k best
-/// under the same total order (weight, then lower docid) hold the k best of all, and every
-/// document's weight is summed in the same fixed term order whichever half it is in, so the
-/// merge gives the same documents, order and weights as one walk. (Each half prunes with its
-/// own θ, which rises about as fast as one walk's: the halves do about the work of the whole
-/// between them.) Returns nullopt when the lists give no split point.
-std::optional<Ranked> rank_in_halves(
+/// The same ranking as rank_ranges() over all the documents, by `threads` walks at once (run by
+/// `parallel`), merged. The docids are handed out in chunks of whole ranges from one counter
+/// (SharedWalk), so a thread that is faster, or a helper that wakes up late, simply walks more
+/// of them, and every walk prunes with the best θ any has reached. Each walk's k best under the
+/// same total order (weight, then lower docid) hold the k best of its documents, and every
+/// document's weight is summed in the same fixed term order whichever walk it is in, so the
+/// merge gives the same documents, order and weights as one walk. Returns nullopt when the lists
+/// span one range only (nothing to share).
+std::optional<Ranked> rank_in_parallel(
     const std::vector<MemoryCursor>& cursors,
     const MemoryScorer& scorer,
     std::size_t k,
+    std::size_t threads,
     const ParallelFor& parallel
 ) {
-    // Split where the longest list is halved (the postings that drive the walk are spread over
-    // the docids roughly as the longest's are), at a range boundary so that no range is
-    // walked by both halves.
-    const MemoryCursor& longest =
-        *std::max_element(cursors.begin(), cursors.end(), [](const MemoryCursor& a, const MemoryCursor& b) { return a.size < b.size; });
-    if (longest.size - longest.pos < 2) return std::nullopt;
     constexpr unsigned shift = DecodedPostings::kRangeShift;
-    const Xapian::docid split = (longest.docids[longest.pos + (longest.size - longest.pos) / 2] >> shift) << shift;
-    if (split == 0) return std::nullopt;
-    std::array<std::vector<MemoryCursor>, 2> halves{cursors, cursors};
-    for (MemoryCursor& c : halves[0]) restrict_to(c, 0, split);
-    for (MemoryCursor& c : halves[1]) restrict_to(c, split, kEnd);
-    std::array<Ranked, 2> ranked;
+    Xapian::docid last = 0;
+    for (const MemoryCursor& c : cursors) {
+        if (c.size > 0) last = std::max(last, c.docids[c.size - 1]);
+    }
+    const std::size_t ranges = (static_cast<std::size_t>(last) >> shift) + 1;
+    if (ranges < 2) return std::nullopt;
+    // About 8 chunks a thread: enough to even the walks out, few enough that each keeps a
+    // stretch of docids to raise its θ on.
+    const std::size_t per_chunk = std::max<std::size_t>(1, ranges / (8 * threads));
+    SharedWalk shared;
+    shared.chunk_docs = static_cast<Xapian::docid>(per_chunk << shift);
+    shared.chunks = (ranges + per_chunk - 1) / per_chunk;
+    std::vector<std::vector<MemoryCursor>> own(threads, cursors);
+    std::vector<Ranked> ranked(threads);
     const Xapian::Query none;
     const Xapian::Database no_db; // rank_ranges() reads no database without an excluded part
-    parallel(2, [&](std::size_t h) { ranked[h] = rank_ranges(no_db, halves[h], scorer, k, none); });
+    parallel(threads, [&](std::size_t t) { ranked[t] = rank_ranges(no_db, own[t], scorer, k, none, &shared); });
     Ranked out = std::move(ranked[0]);
-    out.best.insert(out.best.end(), ranked[1].best.begin(), ranked[1].best.end());
+    for (std::size_t t = 1; t < threads; ++t) {
+        out.best.insert(out.best.end(), ranked[t].best.begin(), ranked[t].best.end());
+        out.matched += ranked[t].matched;
+        out.exhaustive = out.exhaustive && ranked[t].exhaustive;
+        out.non_essential_terms = std::max(out.non_essential_terms, ranked[t].non_essential_terms);
+    }
     std::sort(out.best.begin(), out.best.end(), better);
     if (out.best.size() > k) out.best.resize(k);
-    out.matched += ranked[1].matched;
-    out.exhaustive = out.exhaustive && ranked[1].exhaustive;
-    out.non_essential_terms = std::max(out.non_essential_terms, ranked[1].non_essential_terms);
     out.essential_terms = cursors.size() - out.non_essential_terms;
     return out;
 }
@@ -702,8 +743,8 @@ TopKResult maxscore_top_k(
                 std::size_t postings = 0;
                 for (const MemoryCursor& c : memory_cursors) postings += c.size;
                 if (postings >= parallel->min_postings) {
-                    if (auto halves = rank_in_halves(memory_cursors, scorer, k, parallel->run)) {
-                        return documents(db, std::move(*halves), first, estimate);
+                    if (auto shared = rank_in_parallel(memory_cursors, scorer, k, 2, parallel->run)) {
+                        return documents(db, std::move(*shared), first, estimate);
                     }
                 }
             }

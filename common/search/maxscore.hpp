@@ -73,7 +73,8 @@ class TermStatsCache {
 using ParallelFor = std::function<void(std::size_t n, const std::function<void(std::size_t)>& body)>;
 
 /// How a ranking from memory may use several threads: a query whose terms have at least
-/// `min_postings` postings in all is ranked as two halves of the docids at once by `run`.
+/// `min_postings` postings in all is ranked by two walks at once, run by `run`, that share out
+/// the docids chunk by chunk and prune with the best θ either has reached.
 struct ParallelRanking {
     ParallelFor run;
     /// Below this, handing the work over costs more than it saves (bench/search-latency.md).
@@ -94,8 +95,9 @@ struct ParallelRanking {
 /// ranks. It must hold `db`'s current revision (RankCache::check() drops it otherwise).
 ///
 /// With `parallel` (and memory, and neither a required nor an excluded part), a query with
-/// parallel->min_postings postings or more is ranked as two halves of the docids at once, merged into
-/// the same ranks and weights as one walk.
+/// parallel->min_postings postings or more is ranked by two walks at once over chunks of the
+/// docids handed out from one counter, sharing θ, merged into the same ranks and weights as one
+/// walk.
 [[nodiscard]] TopKResult maxscore_top_k(
     const Xapian::Database& db,
     const std::vector<WeightedTerm>& terms,

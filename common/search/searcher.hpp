@@ -73,7 +73,7 @@ class Searcher {
     void set_rank_cache_bytes(std::size_t bytes) { rank_cache_.set_budget(bytes); }
     [[nodiscard]] const RankCache& rank_cache() const noexcept { return rank_cache_; }
 
-    /// Lets ranking from memory split a large query in two halves ranked at once
+    /// Lets ranking from memory share a large query out to two walks at once
     /// (maxscore_top_k()); an empty function ranks on the calling thread only. HitPool sets it
     /// for as long as it lives.
     void set_parallel(ParallelFor parallel) { parallel_.run = std::move(parallel); }
