@@ -30,10 +30,6 @@ bool ends_sentence(std::string_view gap) {
     return false;
 }
 
-using letter_sets::fold_letters;
-using letter_sets::kSpecial;
-std::uint64_t letter_mask(std::string_view s) { return letter_sets::letters_of(s); }
-
 // Whether set a holds set b: every bit of b (of each of its sets, for a Need).
 bool holds(std::uint64_t a, std::uint64_t b) noexcept { return (b & ~a) == 0; }
 template <class Need>
@@ -161,7 +157,7 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
     // ا the only letter it adds). So a word must have a stem key's letters less ا, and its
     // pairs of letters with ا breaking them (letter_sets.hpp); the parity tests in
     // tests/snippet_test.cpp pin both.
-    const std::uint64_t alef = letter_mask("\u0627");
+    const std::uint64_t alef = letter_sets::letters_of("\u0627");
     auto stem_need = [&](std::string_view key, std::uint64_t letters) {
         return Need{letters & ~alef, letter_sets::pairs_of(key, true)};
     };
@@ -171,7 +167,7 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
     for (const auto& [text, key] : prefix_keys_) token_needs.push_back(stem_need(text, key.letters));
     for (const Need& need : token_needs) stem_filters_.push_back(need.letters);
     recall_keys_.for_each([&](std::string_view recall, int) {
-        const Need need = stem_need(recall, letter_mask(recall));
+        const Need need = stem_need(recall, letter_sets::letters_of(recall));
         recall_filters_.push_back(need.letters);
         token_needs.push_back(need);
     });
@@ -192,7 +188,7 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
     };
     std::array<int, 64> rank{};
     rank.fill(static_cast<int>(std::size(kByFrequency)));
-    for (std::size_t r = 0; r < std::size(kByFrequency); ++r) rank[static_cast<std::size_t>(std::countr_zero(letter_mask(kByFrequency[r])))] = static_cast<int>(r);
+    for (std::size_t r = 0; r < std::size(kByFrequency); ++r) rank[static_cast<std::size_t>(std::countr_zero(letter_sets::letters_of(kByFrequency[r])))] = static_cast<int>(r);
     for (const Need& need : token_needs) {
         if (need.letters == 0) {
             token_index_.always = true;
@@ -210,7 +206,7 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
 
 template <class Keys>
 int Snippeter::add_key(Keys& keys, const std::string& key, const HighlightWeights& weights) {
-    const Key k{static_cast<int>(weights_.size()), letter_mask(key)};
+    const Key k{static_cast<int>(weights_.size()), letter_sets::letters_of(key)};
     int id = k.id;
     bool added = false;
     if constexpr (std::is_same_v<Keys, StringTable<Key>>) {
@@ -316,7 +312,7 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
     }
     // The letter set of the normalized form, kept with the word's forms from query to query.
     auto letters = [&] {
-        if (forms.letters == 0) forms.letters = letter_mask(exact); // never 0 for a non-empty form
+        if (forms.letters == 0) forms.letters = letter_sets::letters_of(exact); // never 0 for a non-empty form
         return forms.letters;
     };
     if (key < 0 && !stem_filters_.empty()) {

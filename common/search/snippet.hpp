@@ -63,7 +63,7 @@ class Snippeter {
         int key = -1;   ///< id of the stem, exact form or prefix it matches; -1: not a match
         int group = -1; ///< phrase occurrence (tokens of one phrase share it), -1 if none
     };
-    /// A key and the set of letters it uses (see letter_mask in snippet.cpp).
+    /// A key and the set of letters it uses (letter_sets.hpp).
     struct Key {
         int id = -1;
         std::uint64_t letters = 0;
