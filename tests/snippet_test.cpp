@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -331,4 +332,35 @@ TEST_CASE("snippeters sharing one WordForms agree with snippeters that do not", 
     const Analyzer light(AnalyzerConfig{.stemmer = StemmerKind::Light10});
     const auto terms = parse_query("الطاقة", light).highlight;
     CHECK(marked(Snippeter(light, terms, {}, &shared).make(body, 100)) == marked(Snippeter(light, terms).make(body, 100)));
+}
+
+// One Snippeter per thread serves query after query (run_queries keeps it and reset()s it):
+// after a reset it must give what a new one gives, whatever the queries before it had (phrases,
+// exact forms, prefixes, other words), its memo of what each word matched included.
+TEST_CASE("a reset snippeter gives what a new one gives, query after query", "[snippet]") {
+    const Analyzer analyzer;
+    const std::vector<std::string> bodies = {
+        "وَقَّعَ البَلَدانِ اليَوْمَ اتِّفاقِيَّةَ الشَّراكَةِ الإِسْتِراتِيجِيَّةِ. وقالت قطر إن الاتفاقية تشمل الطاقة.",
+        "كأس الخليج ثم كأس العالم في العالم، والكويت والبرمجيات الحرة وبرمجيات أخرى في الجامعات.",
+        "المنامة (CNN) حتى العام 2022 ارتفعت الأَسْعَارُ في الكويت وقطر.",
+    };
+    const std::vector<std::string> queries = {
+        "اتفاقية الشراكة", "\"كأس العالم\"", "=الكويت", "برمج*", "قطر -الكويت", "cnn 2022", "الاسعار", "اتفاقية الشراكة",
+    };
+    WordForms forms(analyzer);
+    std::optional<Snippeter> reused;
+    for (const std::string& query : queries) {
+        const ParsedQuery parsed = parse_query(query, analyzer);
+        if (!reused) {
+            reused.emplace(analyzer, parsed.highlight, HighlightWeights(), &forms);
+        } else {
+            reused->reset(parsed.highlight);
+        }
+        const Snippeter fresh(analyzer, parsed.highlight, HighlightWeights(), &forms);
+        for (const std::string& body : bodies) {
+            CAPTURE(query, body);
+            CHECK(marked(reused->make(body, 80)) == marked(fresh.make(body, 80)));
+            CHECK(marked(reused->highlight_all(body)) == marked(fresh.highlight_all(body)));
+        }
+    }
 }

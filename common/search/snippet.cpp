@@ -129,7 +129,8 @@ void Snippeter::Memo::grow() {
 }
 
 void Snippeter::Memo::clear() {
-    slots_.clear();
+    // The slots stay allocated for the next text or query (a hit's words fill a few hundred).
+    if (entries_ != 0) std::fill(slots_.begin(), slots_.end(), Entry{});
     entries_ = 0;
     arena_.clear();
 }
@@ -142,6 +143,25 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
           analyzer.config().stemmer == StemmerKind::Light10 || analyzer.config().stemmer == StemmerKind::None ||
           analyzer.config().stemmer == StemmerKind::Light10Snowball
       ) {
+    build(terms, weights);
+}
+
+void Snippeter::reset(const HighlightTerms& terms, const HighlightWeights& weights) {
+    for (auto* keys : {&stem_keys_, &exact_keys_, &phrase_keys_}) keys->clear();
+    prefix_keys_.clear();
+    recall_keys_.clear();
+    skeleton_keys_.clear();
+    weights_.clear();
+    stem_filters_.clear();
+    recall_filters_.clear();
+    for (std::uint64_t m = token_index_.pivots; m != 0; m &= m - 1) token_index_.by_pivot[static_cast<std::size_t>(std::countr_zero(m))].clear();
+    token_index_.pivots = 0;
+    token_index_.always = false;
+    memo_.clear(); // what a word matches is for the old keys
+    build(terms, weights);
+}
+
+void Snippeter::build(const HighlightTerms& terms, const HighlightWeights& weights) {
     for (const auto& s : terms.stems) add_key(stem_keys_, s, weights);
     for (const auto& e : terms.exacts) add_key(exact_keys_, e, weights);
     for (const auto& phrase : terms.phrases) {
@@ -150,7 +170,7 @@ Snippeter::Snippeter(const Analyzer& analyzer, HighlightTerms terms, const Highl
     for (const auto& p : terms.prefixes) add_key(prefix_keys_, p, weights);
     for (const auto& [recall, stem] : terms.recall_stems) recall_keys_.try_emplace(recall, add_key(stem_keys_, stem, weights));
     for (const auto& [skeleton, stem] : terms.skeletons) skeleton_keys_.try_emplace(skeleton, add_key(stem_keys_, stem, weights));
-    phrases_ = std::move(terms.phrases);
+    phrases_ = terms.phrases;
     // A stem holds only letters of its word, save one: ا. light10 stems the clitic forms of the
     // name of God to الله (لله → الله), and Snowball writes ا where it rewrites a verb's تست/يست
     // (تستعد → استعد; checked on every distinct word of ANT news and the Quran, 489,808 words:

@@ -50,6 +50,11 @@ class Snippeter {
         WordForms* forms = nullptr
     );
 
+    /// Makes this Snippeter one for another query (`terms`, `weights`), as a new one would be,
+    /// keeping the memory of its buffers and tables: a thread that makes the snippets of query
+    /// after query builds its Snippeter once.
+    void reset(const HighlightTerms& terms, const HighlightWeights& weights = HighlightWeights());
+
     /// The best window of at most about `max_bytes` bytes of `text` (never cutting a word).
     [[nodiscard]] Snippet make(std::string_view text, std::size_t max_bytes) const;
     /// All of `text` (e.g. a title) with its matches marked.
@@ -105,6 +110,7 @@ class Snippeter {
         std::size_t entries_ = 0;
         std::string arena_;
     };
+    void build(const HighlightTerms& terms, const HighlightWeights& weights);
     void analyze(std::string_view text, std::vector<Tok>& out) const;
     void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, const letter_sets::WordLetters& sets, std::vector<Tok>& out) const;
     [[nodiscard]] Match match(std::string_view word, std::uint64_t hash, bool special) const;
