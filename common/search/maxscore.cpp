@@ -48,6 +48,9 @@ struct MemoryCursor {
     const Xapian::termcount* wdfs = nullptr;
     /// DecodedPostings::ratios, or null: then MemoryScorer works them out from wdfs.
     const double* ratios = nullptr;
+    /// DecodedPostings::best (with ratios), for initial_theta().
+    const std::pair<Xapian::docid, double>* best = nullptr;
+    std::size_t n_best = 0;
     std::size_t pos = 0;
     std::size_t size = 0;
     double termweight = 0;
@@ -365,6 +368,45 @@ Ranked rank(
 ///
 /// Until θ passes the cheapest term's global bound (rank() then prunes nothing), no range prunes
 /// either, so that `estimated` counts every match exactly when rank()'s does.
+/// A first θ for a walk over whole lists: a weight that k documents are known to reach before
+/// any is walked. Each term's best postings (DecodedPostings::best) give documents and some of
+/// their parts, the very doubles the walk computes. A document's weight is the sum of all its
+/// parts in term order; the sum of some of them, in the same order, is at most that (every part
+/// is non-negative and rounding to nearest is monotone, so leaving a part out never makes a
+/// running sum larger). So the k-th largest of these partial sums is at most the k-th weight of
+/// all: pruning with it from the start (a document is left out only when a bound of its weight
+/// is below θ) leaves out nothing the k best need, and the walk skips the documents and ranges
+/// it would otherwise only learn to skip later. -inf when the best postings name fewer than k
+/// documents, or k is more than they hold.
+double initial_theta(const std::vector<MemoryCursor>& cursors, std::size_t k) {
+    constexpr double none = -std::numeric_limits<double>::infinity();
+    if (k == 0 || k > DecodedPostings::kBestPostings) return none;
+    struct Known {
+        Xapian::docid docid;
+        std::uint32_t term;
+        double part;
+    };
+    std::vector<Known> known;
+    for (std::size_t t = 0; t < cursors.size(); ++t) {
+        const MemoryCursor& c = cursors[t];
+        if (c.best == nullptr || c.pos != 0) return none;
+        for (std::size_t i = 0; i < c.n_best; ++i) {
+            known.push_back({c.best[i].first, static_cast<std::uint32_t>(t), c.termweight * c.best[i].second});
+        }
+    }
+    std::sort(known.begin(), known.end(), [](const Known& a, const Known& b) { return a.docid < b.docid || (a.docid == b.docid && a.term < b.term); });
+    std::vector<double> sums; // per document: its known parts summed in term order
+    for (std::size_t i = 0; i < known.size();) {
+        double sum = 0;
+        const Xapian::docid d = known[i].docid;
+        for (; i < known.size() && known[i].docid == d; ++i) sum += known[i].part;
+        sums.push_back(sum);
+    }
+    if (sums.size() < k) return none;
+    std::nth_element(sums.begin(), sums.begin() + static_cast<std::ptrdiff_t>(k - 1), sums.end(), std::greater<>());
+    return sums[k - 1];
+}
+
 /// What the threads of a ranking from memory share (rank_in_parallel()): the docids, handed out
 /// chunk by chunk (whole ranges) from one counter, and θ, the best k-th weight any of them has
 /// seen, which every one prunes with (a lower bound of the k-th weight of all, so pruning with
@@ -396,7 +438,8 @@ Ranked rank_ranges(
     const MemoryScorer& scorer,
     std::size_t k,
     const Xapian::Query& excluded,
-    SharedWalk* shared = nullptr
+    SharedWalk* shared = nullptr,
+    double first_theta = -std::numeric_limits<double>::infinity()
 ) {
     Ranked out;
     const std::size_t n = cursors.size();
@@ -410,8 +453,9 @@ Ranked rank_ranges(
     std::size_t n_touched = 0;
     std::vector<Entry> heap; // the k best so far; heap.front() is the worst of them
     heap.reserve(k);
-    double theta = -std::numeric_limits<double>::infinity();
+    double theta = first_theta; // (-inf, or a weight k documents are known to reach)
     std::size_t ne = 0; // by global bounds, as rank(): cursors [0, ne) are non-essential
+    while (ne < n && bound[ne] < theta) ++ne;
     std::size_t matched = 0;
 
     constexpr unsigned shift = DecodedPostings::kRangeShift;
@@ -617,7 +661,8 @@ std::optional<Ranked> rank_in_parallel(
     const MemoryScorer& scorer,
     std::size_t k,
     std::size_t threads,
-    const ParallelFor& parallel
+    const ParallelFor& parallel,
+    double first_theta
 ) {
     constexpr unsigned shift = DecodedPostings::kRangeShift;
     Xapian::docid last = 0;
@@ -630,13 +675,14 @@ std::optional<Ranked> rank_in_parallel(
     // stretch of docids to raise its θ on.
     const std::size_t per_chunk = std::max<std::size_t>(1, ranges / (8 * threads));
     SharedWalk shared;
+    shared.theta = first_theta;
     shared.chunk_docs = static_cast<Xapian::docid>(per_chunk << shift);
     shared.chunks = (ranges + per_chunk - 1) / per_chunk;
     std::vector<std::vector<MemoryCursor>> own(threads, cursors);
     std::vector<Ranked> ranked(threads);
     const Xapian::Query none;
     const Xapian::Database no_db; // rank_ranges() reads no database without an excluded part
-    parallel(threads, [&](std::size_t t) { ranked[t] = rank_ranges(no_db, own[t], scorer, k, none, &shared); });
+    parallel(threads, [&](std::size_t t) { ranked[t] = rank_ranges(no_db, own[t], scorer, k, none, &shared, first_theta); });
     Ranked out = std::move(ranked[0]);
     for (std::size_t t = 1; t < threads; ++t) {
         out.best.insert(out.best.end(), ranked[t].best.begin(), ranked[t].best.end());
@@ -723,7 +769,11 @@ TopKResult maxscore_top_k(
             MemoryCursor c;
             c.docids = list->docids.data();
             c.wdfs = list->wdfs.data();
-            if (!list->ratios.empty()) c.ratios = list->ratios.data();
+            if (!list->ratios.empty()) {
+                c.ratios = list->ratios.data();
+                c.best = list->best.data();
+                c.n_best = list->best.size();
+            }
             c.size = list->docids.size();
             c.termweight = termweight;
             c.max = max;
@@ -754,16 +804,18 @@ TopKResult maxscore_top_k(
         sort_by_bound(memory_cursors);
         MemoryScorer scorer{norms->norm.data()};
         if (required.empty()) {
+            // (An excluded document may be among the best postings: no first θ then.)
+            const double first_theta = excluded.empty() ? initial_theta(memory_cursors, k) : -std::numeric_limits<double>::infinity();
             if (parallel != nullptr && parallel->run && excluded.empty() && !memory_cursors.empty()) {
                 std::size_t postings = 0;
                 for (const MemoryCursor& c : memory_cursors) postings += c.size;
                 if (postings >= parallel->min_postings) {
-                    if (auto shared = rank_in_parallel(memory_cursors, scorer, k, 2, parallel->run)) {
+                    if (auto shared = rank_in_parallel(memory_cursors, scorer, k, 2, parallel->run, first_theta)) {
                         return documents(db, std::move(*shared), first, estimate);
                     }
                 }
             }
-            return documents(db, rank_ranges(db, memory_cursors, scorer, k, excluded), first, estimate);
+            return documents(db, rank_ranges(db, memory_cursors, scorer, k, excluded, nullptr, first_theta), first, estimate);
         }
         return documents(db, rank(db, memory_cursors, scorer, k, bm25, required, excluded), first, estimate);
     }

@@ -147,6 +147,21 @@ void RankCache::add_bounds(DecodedPostings& list) const {
         }
         list.range_max = std::move(range_max);
     }
+    // The best postings: a min-heap of the kBestPostings largest ratios seen so far.
+    auto smaller = [](const std::pair<Xapian::docid, double>& a, const std::pair<Xapian::docid, double>& b) { return a.second > b.second; };
+    std::vector<std::pair<Xapian::docid, double>> best;
+    best.reserve(DecodedPostings::kBestPostings);
+    for (std::size_t p = 0; p < list.docids.size(); ++p) {
+        if (best.size() < DecodedPostings::kBestPostings) {
+            best.emplace_back(list.docids[p], ratios[p]);
+            std::push_heap(best.begin(), best.end(), smaller);
+        } else if (ratios[p] > best.front().second) {
+            std::pop_heap(best.begin(), best.end(), smaller);
+            best.back() = {list.docids[p], ratios[p]};
+            std::push_heap(best.begin(), best.end(), smaller);
+        }
+    }
+    list.best = std::move(best);
     list.ratios = std::move(ratios);
 }
 

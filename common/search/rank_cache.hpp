@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace fahras {
@@ -49,10 +50,15 @@ struct DecodedPostings {
     /// operations), computed once a list rather than once a query. Empty when no norms were
     /// known then.
     std::vector<double> ratios;
+    /// The kBestPostings postings with the largest ratios (docid, ratio), for a first θ
+    /// (maxscore.cpp, initial_theta()): empty when `ratios` is.
+    static constexpr std::size_t kBestPostings = 16;
+    std::vector<std::pair<Xapian::docid, double>> best;
 
     [[nodiscard]] std::size_t bytes() const noexcept {
         return sizeof(DecodedPostings) + docids.capacity() * sizeof(Xapian::docid) + wdfs.capacity() * sizeof(Xapian::termcount) +
-               range_max.capacity() * sizeof(float) + ratios.capacity() * sizeof(double);
+               range_max.capacity() * sizeof(float) + ratios.capacity() * sizeof(double) +
+               best.capacity() * sizeof(std::pair<Xapian::docid, double>);
     }
 };
 
