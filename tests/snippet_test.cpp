@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -363,4 +364,27 @@ TEST_CASE("a reset snippeter gives what a new one gives, query after query", "[s
             CHECK(marked(reused->highlight_all(body)) == marked(fresh.highlight_all(body)));
         }
     }
+}
+
+// WordForms compares a word of up to Entry::kShortWord bytes in its entry, a longer one at its
+// bytes: words of both kinds, words that are prefixes of each other, each found again as itself.
+TEST_CASE("word forms: short and long words, each found again as itself", "[snippet]") {
+    const Analyzer analyzer;
+    WordForms forms(analyzer);
+    // clang-format off
+    const std::vector<std::string> words = {
+        "قطر", "قطري", "قطريين", "وَالشَّرَاكَةِ", "والاستراتيجيات", "والاستراتيجياتوالاستراتيجيات",
+        "بالإستراتيجيةِ", "CNN", "cnn", "abcdefghijklmnopqrstuv", "abcdefghijklmnopqrstuvw",
+    };
+    // clang-format on
+    REQUIRE(std::any_of(words.begin(), words.end(), [](const std::string& w) { return w.size() > WordForms::Entry::kShortWord; }));
+    for (int round = 0; round < 2; ++round) {
+        for (const std::string& w : words) {
+            const WordForms::Entry& e = forms.get(w, WordForms::word_hash(w));
+            CAPTURE(w);
+            CHECK(e.word == w);
+            CHECK(e.exact == analyzer.normalize(w));
+        }
+    }
+    CHECK(forms.size() == words.size());
 }

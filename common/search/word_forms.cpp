@@ -12,7 +12,12 @@ WordForms::Entry& WordForms::get(std::string_view word, std::uint64_t hash) {
         const std::size_t mask = slots_.size() - 1;
         for (std::size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
             Entry& e = entries_[slots_[i] - 1];
-            if (e.hash == hash && e.word == word) return e;
+            if (e.hash != hash) continue;
+            if (word.size() <= Entry::kShortWord) {
+                if (e.short_size == word.size() && std::memcmp(e.short_word, word.data(), word.size()) == 0) return e;
+            } else if (e.word == word) {
+                return e;
+            }
         }
     }
     if (entries_.size() >= kMaxEntries) clear();
@@ -27,6 +32,10 @@ WordForms::Entry& WordForms::get(std::string_view word, std::uint64_t hash) {
     }
     Entry e;
     e.hash = hash;
+    if (word.size() <= Entry::kShortWord) {
+        e.short_size = static_cast<std::uint8_t>(word.size());
+        std::memcpy(e.short_word, word.data(), word.size());
+    }
     e.word = keep(word);
     scratch_.clear();
     normalize_append(word, scratch_);
