@@ -16,23 +16,10 @@ constexpr char32_t kAlefHamzaAbove = 0x0623;
 constexpr char32_t kWawHamza = 0x0624;
 constexpr char32_t kAlefHamzaBelow = 0x0625;
 constexpr char32_t kYehHamza = 0x0626;
-constexpr char32_t kAlef = 0x0627;
 constexpr char32_t kTehMarbuta = 0x0629;
 constexpr char32_t kTatweel = 0x0640;
-constexpr char32_t kKaf = 0x0643;
-constexpr char32_t kHeh = 0x0647;
-constexpr char32_t kWaw = 0x0648;
 constexpr char32_t kAlefMaksura = 0x0649;
-constexpr char32_t kYeh = 0x064A;
 constexpr char32_t kSuperscriptAlef = 0x0670;
-constexpr char32_t kAlefWasla = 0x0671;
-constexpr char32_t kAlefWavyHamzaAbove = 0x0672;
-constexpr char32_t kAlefWavyHamzaBelow = 0x0673;
-constexpr char32_t kKeheh = 0x06A9;
-constexpr char32_t kHehYehAbove = 0x06C0;
-constexpr char32_t kHehGoal = 0x06C1;
-constexpr char32_t kFarsiYeh = 0x06CC;
-constexpr char32_t kYehBarree = 0x06D2;
 constexpr char32_t kArabicLetterMark = 0x061C;
 constexpr char32_t kSoftHyphen = 0x00AD;
 constexpr char32_t kZwnj = 0x200C;
@@ -74,32 +61,11 @@ void fold_code_point(char32_t c, std::string& out) {
         return;
     }
     if (is_dropped_mark(c)) return;
+    if (const char32_t folded = fold_letter(c); folded != c) {
+        utf8::append(out, folded);
+        return;
+    }
     switch (c) {
-    case kAlefMadda:
-    case kAlefHamzaAbove:
-    case kAlefHamzaBelow:
-    case kAlefWasla:
-    case kAlefWavyHamzaAbove:
-    case kAlefWavyHamzaBelow:
-        c = kAlef;
-        break;
-    case kWawHamza:
-        c = kWaw;
-        break;
-    case kYehHamza:
-    case kAlefMaksura:
-    case kFarsiYeh:
-    case kYehBarree:
-        c = kYeh;
-        break;
-    case kTehMarbuta:
-    case kHehYehAbove:
-    case kHehGoal:
-        c = kHeh;
-        break;
-    case kKeheh:
-        c = kKaf;
-        break;
     case kArabicDecimalSeparator:
         out.push_back('.');
         return;

@@ -74,6 +74,36 @@ void write_out_superscript_alef_append(std::string_view word, std::string& out);
 /// Removes every alef (ا) of `s` that comes after byte offset `from`.
 void drop_inner_alefs(std::string& s, std::size_t from) noexcept;
 
+/// The letter normalization folds `c` into, one code point for one, or `c` itself: alef forms
+/// (آ أ إ ٱ ٲ ٳ) → ا, ؤ → و, ئ ى ی ے → ي, ة ۀ ہ → ه, ک → ك. normalize_append() folds with it,
+/// and the snippeter's letter sets (common/search/letter_sets.hpp) are built from it.
+constexpr char32_t fold_letter(char32_t c) noexcept {
+    switch (c) {
+    case 0x0622: // آ
+    case 0x0623: // أ
+    case 0x0625: // إ
+    case 0x0671: // ٱ alef wasla
+    case 0x0672: // ٲ alef with wavy hamza above
+    case 0x0673: // ٳ alef with wavy hamza below
+        return 0x0627;
+    case 0x0624: // ؤ
+        return 0x0648;
+    case 0x0626: // ئ
+    case 0x0649: // ى
+    case 0x06CC: // ی Farsi yeh
+    case 0x06D2: // ے yeh barree
+        return 0x064A;
+    case 0x0629: // ة
+    case 0x06C0: // ۀ heh with yeh above
+    case 0x06C1: // ہ heh goal
+        return 0x0647;
+    case 0x06A9: // ک keheh
+        return 0x0643;
+    default:
+        return c;
+    }
+}
+
 /// True when `c` is dropped inside a word (a diacritic, Quranic mark, tatweel or format
 /// control). The tokenizer uses it to keep such marks inside the word they belong to.
 [[nodiscard]] bool is_dropped_mark(char32_t c) noexcept;

@@ -11,16 +11,18 @@
 /// test.
 ///
 /// Both sets of an *original* word are worked out from its characters (WordLetters as the
-/// tokenizer's scan reads it, then word_pairs()), folded as the normalizer folds (أ إ آ → ا, ؤ → و, ئ ى → ي, ة → ه, A–Z → a–z) so that they
-/// are the sets of its normalized form. A word with a character outside ASCII and
+/// tokenizer's scan reads it, then word_pairs()), folded as the normalizer folds (fold_letter():
+/// أ إ آ → ا, ؤ → و, ئ ى → ي, ة → ه; A–Z → a–z) so that they are the sets of its normalized form. A word with a character outside ASCII and
 /// U+0621–U+065F (presentation forms, Persian letters, other scripts) is *special*: its
 /// normalized form is not its folded characters, so it skips these tests.
 #pragma once
 
+#include "common/analysis/normalizer.hpp"
 #include "common/analysis/word_scan.hpp"
 #include "common/util/utf8.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string_view>
 
@@ -42,6 +44,10 @@ inline constexpr std::uint8_t kBreak = 0xFE;
 struct CharTable {
     std::array<std::uint64_t, detail::kSmallCodePoints> letters{};
     std::array<std::uint8_t, detail::kSmallCodePoints> letter{};
+    /// Per letter bit of U+0621–U+065F: the bit of the letter it folds into (0: none); and the
+    /// bits that fold.
+    std::array<std::uint64_t, 64> folds_to{};
+    std::uint64_t folding = 0;
     constexpr CharTable() {
         for (std::uint32_t c = 0; c < detail::kSmallCodePoints; ++c) {
             if (c < 0x80) {
@@ -50,29 +56,16 @@ struct CharTable {
                 letter[c] = kSkip; // pairs are of Arabic letters only (see pairs_of())
             } else if (c >= 0x0621 && c <= 0x065F) {
                 letters[c] = bit(0x80 | (c & 0x3F));
-                letter[c] = c == 0x0640 || c >= 0x064B ? kSkip : static_cast<std::uint8_t>(fold(c) & 0x3F);
+                letter[c] = c == 0x0640 || c >= 0x064B ? kSkip : static_cast<std::uint8_t>(fold_letter(c) & 0x3F);
+                // The letter it folds into joins the set of a word that has it (fold_letters()).
+                if (fold_letter(c) != c) folds_to[c & 0x3F] |= bit(static_cast<unsigned>(fold_letter(c) & 0x3F));
             } else {
                 letters[c] = kSpecial;
                 letter[c] = kBreak;
             }
         }
-    }
-    /// The normalizer's folds within U+0621–U+064A.
-    static constexpr std::uint32_t fold(std::uint32_t c) {
-        switch (c) {
-        case 0x0622: // آ
-        case 0x0623: // أ
-        case 0x0625: // إ
-            return 0x0627;
-        case 0x0624: // ؤ
-            return 0x0648;
-        case 0x0626: // ئ
-        case 0x0649: // ى
-            return 0x064A;
-        case 0x0629: // ة
-            return 0x0647;
-        default:
-            return c;
+        for (std::size_t b = 0; b < 64; ++b) {
+            if (folds_to[b] != 0) folding |= bit(static_cast<unsigned>(b));
         }
     }
 };
@@ -84,14 +77,24 @@ constexpr std::uint64_t pair_bit(std::uint8_t a, std::uint8_t b) {
 }
 
 /// The letters of an original word, with the folded letters of what it has (a superset of
-/// its normalized form's letters: marks and tatweel only add bits).
+/// its normalized form's letters: marks and tatweel only add bits, and so does an ASCII byte
+/// whose bit is that of a folding letter, which only lets more words through).
 constexpr std::uint64_t fold_letters(std::uint64_t m) {
-    if ((m & (bit(0xA2) | bit(0xA3) | bit(0xA5))) != 0) m |= bit(0xA7); // آ أ إ → ا
-    if ((m & bit(0xA4)) != 0) m |= bit(0x88);                           // ؤ → و
-    if ((m & (bit(0xA6) | bit(0x89))) != 0) m |= bit(0x8A);             // ئ ى → ي
-    if ((m & bit(0xA9)) != 0) m |= bit(0x87);                           // ة → ه
+    for (std::uint64_t f = m & kChars.folding; f != 0; f &= f - 1) m |= kChars.folds_to[static_cast<std::size_t>(std::countr_zero(f))];
     return m;
 }
+
+/// Pairs of letters, one letter at a time (CharTable::letter values): kSkip is stepped over,
+/// kBreak ends a run.
+struct PairScan {
+    std::uint64_t pairs = 0;
+    std::uint8_t last = kBreak;
+    constexpr void add(std::uint8_t l) noexcept {
+        if (l == kSkip) return;
+        if (l != kBreak && last != kBreak) pairs |= pair_bit(last, l);
+        last = l;
+    }
+};
 
 /// The letters of a word, worked out character by character as detail::scan_words() reads it
 /// (start(), then add(cp) for each character). letters() are folded (fold_letters()).
@@ -108,8 +111,7 @@ struct WordLetters {
 /// over. Worked out only for the words whose letters pass (a second look at a few bytes just
 /// read costs less than pairs for every word of the text).
 inline std::uint64_t word_pairs(std::string_view word) noexcept {
-    std::uint64_t pairs = 0;
-    std::uint8_t last = kBreak;
+    PairScan scan;
     const auto* p = reinterpret_cast<const unsigned char*>(word.data());
     const std::size_t n = word.size();
     for (std::size_t i = 0; i < n;) {
@@ -120,12 +122,9 @@ inline std::uint64_t word_pairs(std::string_view word) noexcept {
         } else {
             ++i;
         }
-        const std::uint8_t l = cp < detail::kSmallCodePoints ? kChars.letter[cp] : kBreak;
-        if (l == kSkip) continue;
-        if (l != kBreak && last != kBreak) pairs |= pair_bit(last, l);
-        last = l;
+        scan.add(cp < detail::kSmallCodePoints ? kChars.letter[cp] : kBreak);
     }
-    return pairs;
+    return scan.pairs;
 }
 
 /// The letter set of a normalized string (a key).
@@ -138,24 +137,20 @@ inline std::uint64_t letters_of(std::string_view s) {
     return m;
 }
 
-/// The pair set of a normalized string (a key): its pairs of Arabic letters, with ا breaking
-/// pairs when `alef_breaks` (the key is a stem or prefix, which the stemmer may have written an
-/// ا into). Any other character breaks pairs too: ASCII, which a word's pairs step over (a
-/// stem may have lost it), and a character no ordinary word has (only a special word can match
-/// there).
+/// The pair set of a normalized string (a key): its pairs of Arabic letters, ASCII stepped over
+/// as in a word's pairs, with ا breaking pairs when `alef_breaks` (the key is a stem or prefix,
+/// which the stemmer may have written an ا into). A character no ordinary word has breaks pairs
+/// too (only a special word can match there).
 inline std::uint64_t pairs_of(std::string_view s, bool alef_breaks) {
-    std::uint64_t pairs = 0;
-    std::uint8_t last = kBreak;
+    PairScan scan;
     for (std::size_t i = 0; i < s.size();) {
         const std::int32_t c = utf8::next(s, i);
         std::uint8_t l = kBreak;
         if (c >= 0 && c < static_cast<std::int32_t>(detail::kSmallCodePoints)) l = kChars.letter[static_cast<std::size_t>(c)];
-        if (l == kSkip) continue;
-        if (c < 0x80 || (alef_breaks && c == 0x0627)) l = kBreak;
-        if (l != kBreak && last != kBreak) pairs |= pair_bit(last, l);
-        last = l;
+        if (alef_breaks && c == 0x0627) l = kBreak;
+        scan.add(l);
     }
-    return pairs;
+    return scan.pairs;
 }
 
 } // namespace fahras::letter_sets

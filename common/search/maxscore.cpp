@@ -352,22 +352,6 @@ Ranked rank(
     return out;
 }
 
-/// MaxScore over postings in memory, with block-max bounds, range by range (docids
-/// [w0, w0 + 512), DecodedPostings::kRangeShift): the same exact top k as rank(), cheaper.
-///
-/// In each range, a term's bound is its block max there (DecodedPostings::range_max, or its
-/// global bound if it has a posting in the range, 0 if none), never more than its global bound.
-/// Sorted by those bounds, the longest prefix whose sum stays below θ is non-essential *in this
-/// range*: usually many more terms than by global bounds, since most terms have no posting or
-/// only weak ones in any one range. The essential terms of the range are then scored term at a
-/// time into an accumulator per docid (no per-document loop over every essential term); each
-/// document so found is finished as in rank(): the non-essential terms are looked up, dearest
-/// first, while the document can still beat θ; a document that gets through has its weight summed
-/// in the fixed term order (parts[], as rank()), so it weighs the same to the last bit. A document
-/// is left out only when an upper bound of its weight is below θ: exact, as rank().
-///
-/// Until θ passes the cheapest term's global bound (rank() then prunes nothing), no range prunes
-/// either, so that `estimated` counts every match exactly when rank()'s does.
 /// A first θ for a walk over whole lists: a weight that k documents are known to reach before
 /// any is walked. Each term's best postings (DecodedPostings::best) give documents and some of
 /// their parts, the very doubles the walk computes. A document's weight is the sum of all its
@@ -432,6 +416,22 @@ struct SharedWalk {
     }
 };
 
+/// MaxScore over postings in memory, with block-max bounds, range by range (docids
+/// [w0, w0 + 512), DecodedPostings::kRangeShift): the same exact top k as rank(), cheaper.
+///
+/// In each range, a term's bound is its block max there (DecodedPostings::range_max, or its
+/// global bound if it has a posting in the range, 0 if none), never more than its global bound.
+/// Sorted by those bounds, the longest prefix whose sum stays below θ is non-essential *in this
+/// range*: usually many more terms than by global bounds, since most terms have no posting or
+/// only weak ones in any one range. The essential terms of the range are then scored term at a
+/// time into an accumulator per docid (no per-document loop over every essential term); each
+/// document so found is finished as in rank(): the non-essential terms are looked up, dearest
+/// first, while the document can still beat θ; a document that gets through has its weight summed
+/// in the fixed term order (parts[], as rank()), so it weighs the same to the last bit. A document
+/// is left out only when an upper bound of its weight is below θ: exact, as rank().
+///
+/// Until θ passes the cheapest term's global bound (rank() then prunes nothing), no range prunes
+/// either, so that `estimated` counts every match exactly when rank()'s does.
 Ranked rank_ranges(
     const Xapian::Database& db,
     std::vector<MemoryCursor>& cursors,
@@ -453,9 +453,16 @@ Ranked rank_ranges(
     std::size_t n_touched = 0;
     std::vector<Entry> heap; // the k best so far; heap.front() is the worst of them
     heap.reserve(k);
-    double theta = first_theta; // (-inf, or a weight k documents are known to reach)
+    double theta = -std::numeric_limits<double>::infinity();
     std::size_t ne = 0; // by global bounds, as rank(): cursors [0, ne) are non-essential
-    while (ne < n && bound[ne] < theta) ++ne;
+    // Raises θ to t, and with it the terms that no longer need to drive the walk; true when no
+    // document can beat θ any more.
+    auto raise_theta = [&](double t) {
+        theta = t;
+        while (ne < n && bound[ne] < theta) ++ne;
+        return ne == n;
+    };
+    (void)raise_theta(first_theta); // (-inf, or a weight k documents are known to reach)
     std::size_t matched = 0;
 
     constexpr unsigned shift = DecodedPostings::kRangeShift;
@@ -489,11 +496,7 @@ Ranked rank_ranges(
         if (shared != nullptr) {
             // Another thread's θ may be higher: prune with it (it only rises).
             const double t = shared->theta.load(std::memory_order_relaxed);
-            if (t > theta) {
-                theta = t;
-                while (ne < n && bound[ne] < theta) ++ne;
-                if (ne == n) break; // no document can beat θ any more, in any chunk
-            }
+            if (t > theta && raise_theta(t)) break; // no document can beat θ any more, in any chunk
         }
         // The next range: where the next document of a (globally) essential term is. Every
         // document that can beat θ has one.
@@ -609,10 +612,8 @@ Ranked rank_ranges(
                     }
                     const double score = sum_in_term_order(parts, touched.data(), n_touched);
                     if (offer(heap, k, Entry{score, d}) && heap.size() == k && heap.front().weight > theta) {
-                        theta = heap.front().weight;
+                        if (raise_theta(heap.front().weight)) done = true; // no document can beat θ any more
                         if (shared != nullptr) shared->raise(theta);
-                        while (ne < n && bound[ne] < theta) ++ne;
-                        if (ne == n) done = true; // no document can beat θ any more
                     }
                 }
                 for (std::size_t t = 0; t < n_touched; ++t) parts[touched[t]] = 0;
