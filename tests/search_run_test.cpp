@@ -98,6 +98,9 @@ TEST_CASE("stats JSON has the peer benchmark's shape", "[batch][stats]") {
     first.snippet_ms = 5;
     PassTimings warm;
     warm.query_ms = {1, 1, 2, 2, 3};
+    warm.parse_ms = 0.5;
+    warm.rank_ms = 4;
+    warm.hits_ms = 3;
     const auto j = nlohmann::json::parse(stats_json({first, warm}, 123.5));
     CHECK(j["queries"] == 5);
     CHECK(j["first_pass"]["n"] == 5);
@@ -109,7 +112,12 @@ TEST_CASE("stats JSON has the peer benchmark's shape", "[batch][stats]") {
     CHECK(j["hits"]["b"] == 0);
     CHECK(j["batch_wall_ms"] == 123.5);
     CHECK(j["snippet_ms_mean"] == 0.5);
+    // Per warm query: 5 queries in the one warm pass.
+    CHECK(j["warm_steps_ms_mean"]["parse"] == 0.1);
+    CHECK(j["warm_steps_ms_mean"]["rank"] == 0.8);
+    CHECK(j["warm_steps_ms_mean"]["hits"] == 0.6);
     CHECK(nlohmann::json::parse(stats_json({first}, 1))["warm"].is_null());
+    CHECK(nlohmann::json::parse(stats_json({first}, 1))["warm_steps_ms_mean"].is_null());
 }
 
 namespace {

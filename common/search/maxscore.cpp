@@ -365,26 +365,36 @@ Ranked rank(
 double initial_theta(const std::vector<MemoryCursor>& cursors, std::size_t k) {
     constexpr double none = -std::numeric_limits<double>::infinity();
     if (k == 0 || k > DecodedPostings::kBestPostings) return none;
-    struct Known {
-        Xapian::docid docid;
-        std::uint32_t term;
-        double part;
-    };
-    std::vector<Known> known;
-    for (std::size_t t = 0; t < cursors.size(); ++t) {
-        const MemoryCursor& c = cursors[t];
+    std::size_t known = 0;
+    for (const MemoryCursor& c : cursors) {
         if (c.best == nullptr || c.pos != 0) return none;
+        known += c.n_best;
+    }
+    // Per document named: its known parts summed in term order, the terms being taken in
+    // order (an open-addressing table by docid; sorting the postings by docid was 3% of a
+    // batch ranked without snippets).
+    unsigned bits = 6;
+    while ((std::size_t{1} << bits) < 2 * known) ++bits;
+    const std::size_t slots = std::size_t{1} << bits;
+    struct Slot {
+        Xapian::docid docid = 0; ///< 0: free (no document has docid 0)
+        double sum = 0;
+    };
+    std::vector<Slot> table(slots);
+    const std::size_t mask = slots - 1;
+    for (const MemoryCursor& c : cursors) {
         for (std::size_t i = 0; i < c.n_best; ++i) {
-            known.push_back({c.best[i].first, static_cast<std::uint32_t>(t), c.termweight * c.best[i].second});
+            const Xapian::docid d = c.best[i].first;
+            auto at = static_cast<std::size_t>((std::uint64_t{d} * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+            while (table[at].docid != 0 && table[at].docid != d) at = (at + 1) & mask;
+            table[at].docid = d;
+            table[at].sum += c.termweight * c.best[i].second;
         }
     }
-    std::sort(known.begin(), known.end(), [](const Known& a, const Known& b) { return a.docid < b.docid || (a.docid == b.docid && a.term < b.term); });
-    std::vector<double> sums; // per document: its known parts summed in term order
-    for (std::size_t i = 0; i < known.size();) {
-        double sum = 0;
-        const Xapian::docid d = known[i].docid;
-        for (; i < known.size() && known[i].docid == d; ++i) sum += known[i].part;
-        sums.push_back(sum);
+    std::vector<double> sums;
+    sums.reserve(known);
+    for (const Slot& slot : table) {
+        if (slot.docid != 0) sums.push_back(slot.sum);
     }
     if (sums.size() < k) return none;
     std::nth_element(sums.begin(), sums.begin() + static_cast<std::ptrdiff_t>(k - 1), sums.end(), std::greater<>());

@@ -51,9 +51,20 @@ RunSummary run_queries(
     std::vector<std::optional<Snippeter>> snippeters(n_contexts);
     std::vector<char> snippeter_ready(n_contexts, 0);
     std::vector<double> snippet_ms_of(n_contexts);
+    double parse_ms = 0;
+    double rank_ms = 0;
+    double hits_ms = 0;
     for (const QueryInfo& q : queries) {
         ++summary.queries;
         const auto started = Clock::now();
+        Clock::time_point step = started;
+        // The wall time since the last call (the steps of a query that was answered).
+        auto lap = [&step] {
+            const auto now = Clock::now();
+            const double ms = std::chrono::duration<double, std::milli>(now - step).count();
+            step = now;
+            return ms;
+        };
         Results results;
         ParsedQuery parsed;
         HighlightWeights weights;
@@ -72,10 +83,12 @@ RunSummary run_queries(
             }
             // Ranks the query (the documents read with it unless the pool reads them), and gets
             // the weights and buffers of its snippets ready.
+            const double parsed_ms = lap();
             auto rank = [&](bool fetch_documents) {
                 SearchOptions search = options.search;
                 search.fetch_documents = fetch_documents;
                 results = searcher.search(parsed, search);
+                rank_ms += lap();
                 std::fill(snippet_ms_of.begin(), snippet_ms_of.end(), 0.0);
                 if (snippets && !results.hits.empty()) {
                     const auto t = Clock::now();
@@ -85,6 +98,7 @@ RunSummary run_queries(
                 snippets_of.assign(results.hits.size(), {});
                 std::fill(snippeter_ready.begin(), snippeter_ready.end(), 0);
             };
+            parse_ms += parsed_ms;
             rank(!parallel);
             // Each hit: its stored document (unless the search read it), then its snippets,
             // the hits shared among the pool's threads.
@@ -126,6 +140,7 @@ RunSummary run_queries(
             } else {
                 on_this_thread();
             }
+            hits_ms += lap();
         } catch (const QueryError& e) {
             diagnostics.error(q.where, describe(q) + ": " + e.what());
             printer.error(q, e.what());
@@ -157,6 +172,11 @@ RunSummary run_queries(
             timings->estimated.emplace_back(q.qid, results.estimated);
             timings->snippet_ms += snippet_ms;
         }
+    }
+    if (timings != nullptr) {
+        timings->parse_ms += parse_ms;
+        timings->rank_ms += rank_ms;
+        timings->hits_ms += hits_ms;
     }
     summary.elapsed_ms = ms_since(run_started);
     printer.finish(summary);
@@ -216,6 +236,19 @@ std::string stats_json(const std::vector<PassTimings>& passes, double batch_wall
         timed += p.query_ms.size();
     }
     d["warm"] = summarize(warm);
+    if (passes.size() > 1) {
+        // The steps' wall time per query, over the warm passes.
+        double parse = 0, rank = 0, hits = 0;
+        for (std::size_t i = 1; i < passes.size(); ++i) {
+            parse += passes[i].parse_ms;
+            rank += passes[i].rank_ms;
+            hits += passes[i].hits_ms;
+        }
+        const double n = warm.empty() ? 1.0 : static_cast<double>(warm.size());
+        d["warm_steps_ms_mean"] = {{"parse", parse / n}, {"rank", rank / n}, {"hits", hits / n}};
+    } else {
+        d["warm_steps_ms_mean"] = nullptr;
+    }
     json hits = json::object();
     if (!passes.empty()) {
         for (const auto& [qid, n] : passes.front().estimated) hits[qid] = n;

@@ -25,6 +25,11 @@ struct PassTimings {
     std::vector<double> query_ms; ///< per query that ran: parse + search + snippets + printing
     std::vector<std::pair<std::string, Xapian::doccount>> estimated; ///< qid → matches
     double snippet_ms = 0;        ///< of which making snippets (title and body; summed over the threads of a HitPool)
+    // Wall time of each step, summed over the pass: parsing, ranking (Searcher::search), and the
+    // hits (reading their documents and making their snippets, on every thread of a HitPool).
+    double parse_ms = 0;
+    double rank_ms = 0;
+    double hits_ms = 0;
 };
 
 /// Runs every query; a query that cannot be parsed or run is reported to `diagnostics`
