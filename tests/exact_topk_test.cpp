@@ -553,6 +553,99 @@ TEST_CASE("block-max bounds: every posting under its range's bound, none where t
     CHECK(memory.counters().lists == 0);
 }
 
+TEST_CASE("rank cache: lists and statistics by one lookup, side by side, least recently used evicted first", "[topk][cache]") {
+    test::TempDir dir;
+    const Xapian::Database db = build_range_index(dir / "db");
+    const std::vector<std::string> terms{"Zقال", "Zوزير", "Zخارج", "Zاتفاق", "XZشراك", "Zقطر", "Zشراك"};
+
+    SECTION("a batch gives what one lookup at a time gives, with Xapian's statistics") {
+        RankCache memory;
+        std::vector<std::string_view> names(terms.begin(), terms.end());
+        names.emplace_back("Zقال");       // twice in one batch
+        names.emplace_back("Zلا_يوجد"); // no such term: an empty list
+        std::vector<std::shared_ptr<const DecodedPostings>> batch;
+        memory.postings(db, names, batch); // all read from the database
+        REQUIRE(batch.size() == names.size());
+        CHECK(memory.counters().misses == terms.size() + 1);
+        CHECK(batch[0] == batch[terms.size()]); // the same list, read once
+        CHECK(batch.back()->docids.empty());
+        CHECK(batch.back()->termfreq == 0);
+        std::vector<std::shared_ptr<const DecodedPostings>> again;
+        memory.postings(db, names, again); // all from memory now
+        CHECK(memory.counters().misses == terms.size() + 1);
+        for (std::size_t t = 0; t < names.size(); ++t) {
+            CAPTURE(names[t]);
+            CHECK(again[t] == batch[t]);
+            CHECK(memory.postings(db, std::string(names[t])) == batch[t]);
+            CHECK(batch[t]->term == names[t]);
+            CHECK(batch[t]->termfreq == db.get_termfreq(std::string(names[t])));
+            CHECK(batch[t]->docids.size() == batch[t]->termfreq);
+            if (batch[t]->termfreq > 0) CHECK(batch[t]->wdf_upper_bound == db.get_wdf_upper_bound(std::string(names[t])));
+        }
+    }
+
+    SECTION("eviction follows use, batch or not") {
+        // The four shortest lists, a to d.
+        RankCache probe;
+        std::vector<std::pair<std::size_t, std::string>> by_size;
+        for (const std::string& t : terms) by_size.emplace_back(probe.postings(db, t)->bytes(), t);
+        std::sort(by_size.begin(), by_size.end());
+        const std::string a = by_size[0].second, b = by_size[1].second, c = by_size[2].second, d = by_size[3].second;
+        RankCache three;
+        (void)three.postings(db, a);
+        (void)three.postings(db, b);
+        (void)three.postings(db, c);
+        auto alone = [&](const std::string& t) {
+            RankCache one;
+            (void)one.postings(db, t);
+            return one.counters().bytes;
+        };
+        // d fits in place of b, not beside a, b and c.
+        RankCache memory(three.counters().bytes + alone(d) - alone(b));
+        // (a, b, c in) then a used again (batch), so d evicts b, the least recently used.
+        (void)memory.postings(db, a);
+        (void)memory.postings(db, b);
+        (void)memory.postings(db, c);
+        REQUIRE(memory.counters().lists == 3);
+        std::vector<std::shared_ptr<const DecodedPostings>> out;
+        memory.postings(db, std::vector<std::string_view>{a}, out);
+        const std::size_t misses = memory.counters().misses;
+        (void)memory.postings(db, d);
+        CHECK(memory.counters().evictions == 1);
+        CHECK(memory.counters().bytes <= memory.budget());
+        // a and c are still held (hits); b is not (a miss).
+        (void)memory.postings(db, a);
+        (void)memory.postings(db, c);
+        CHECK(memory.counters().misses == misses + 1);
+        (void)memory.postings(db, b);
+        CHECK(memory.counters().misses == misses + 2);
+    }
+
+    SECTION("many lists in and out: every one held is found, no other") {
+        // Terms in and out of a table of a few slots' worth, so that runs of probes are removed
+        // from (deletion shifts them back) and found again.
+        RankCache memory(120 << 10); // some 440 of them: the table is near half full
+        std::vector<std::string> many;
+        for (int i = 0; i < 1500; ++i) many.push_back("Zلا" + std::to_string(i)); // none in the database: small lists
+        for (int round = 0; round < 3; ++round) {
+            for (const std::string& t : many) {
+                const auto list = memory.postings(db, t);
+                CHECK(list->term == t);
+                CHECK(memory.counters().bytes <= memory.budget());
+            }
+        }
+        CHECK(memory.counters().evictions > 0);
+        const std::size_t held = memory.counters().lists;
+        REQUIRE(held > 300);
+        // The last `held` terms are the ones held: each is a hit, in order from the oldest.
+        const std::size_t misses = memory.counters().misses;
+        for (std::size_t i = many.size() - held; i < many.size(); ++i) (void)memory.postings(db, many[i]);
+        CHECK(memory.counters().misses == misses);
+        (void)memory.postings(db, many.front());
+        CHECK(memory.counters().misses == misses + 1);
+    }
+}
+
 TEST_CASE("block-max MaxScore from memory: exact across range boundaries, ties, eviction, revisions", "[topk][maxscore][cache]") {
     test::TempDir dir;
     const std::string path = dir / "db";

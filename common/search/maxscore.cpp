@@ -750,10 +750,23 @@ TopKResult maxscore_top_k(
     std::vector<XapianCursor> xapian_cursors;
     std::vector<MemoryCursor> memory_cursors;
     std::vector<std::shared_ptr<const DecodedPostings>> pinned; // the lists memory_cursors read
+    // From memory, each term's list and statistics in one lookup, the terms' lookups side by side.
+    std::vector<std::shared_ptr<const DecodedPostings>> lists;
+    if (in_memory) {
+        std::vector<std::string_view> names;
+        for (const WeightedTerm& wt : terms) {
+            if (wt.factor > 0) names.emplace_back(wt.term);
+        }
+        memory->postings(db, names, lists);
+    }
+    std::size_t next_list = 0;
     double estimate = 0; // Xapian's OrPostList estimate: independent terms
     for (const WeightedTerm& wt : terms) {
-        const TermStatsCache::Stats stats =
-            cache ? cache->get(db, wt.term) : TermStatsCache::Stats{db.get_termfreq(wt.term), 0};
+        std::shared_ptr<const DecodedPostings> list;
+        if (in_memory && wt.factor > 0) list = std::move(lists[next_list++]);
+        const TermStatsCache::Stats stats = list ? TermStatsCache::Stats{list->termfreq, list->wdf_upper_bound}
+                                            : cache ? cache->get(db, wt.term)
+                                                    : TermStatsCache::Stats{db.get_termfreq(wt.term), 0};
         const Xapian::doccount tf = stats.termfreq;
         if (tf == 0 || !(wt.factor > 0)) continue; // no postings, or no weight and no way to match
         estimate = estimate + tf - estimate * tf / n_docs;
@@ -766,7 +779,7 @@ TopKResult maxscore_top_k(
         }
         termweight *= (bm25.k1 + 1);
         // BM25Weight::get_maxpart(): at the largest wdf and the shortest length it allows.
-        const Xapian::termcount wdf_ub = cache ? stats.wdf_upper_bound : db.get_wdf_upper_bound(wt.term);
+        const Xapian::termcount wdf_ub = list || cache ? stats.wdf_upper_bound : db.get_wdf_upper_bound(wt.term);
         double denom = bm25.k1;
         if (bm25.k1 != 0 && bm25.b != 0) {
             const double normlen_lb = std::max(std::max(wdf_ub, doclen_lb) * len_factor, bm25.min_normlen);
@@ -776,7 +789,6 @@ TopKResult maxscore_top_k(
         denom += wdf_max;
         const double max = termweight * (wdf_max / denom) * kBoundSlack;
         if (in_memory) {
-            auto list = memory->postings(db, wt.term);
             MemoryCursor c;
             c.docids = list->docids.data();
             c.wdfs = list->wdfs.data();

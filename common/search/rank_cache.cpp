@@ -1,14 +1,17 @@
 #include "common/search/rank_cache.hpp"
 
+#include "common/util/string_table.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace fahras {
 
-// What an entry costs: the lists, the term (twice: map key and LRU node) and the nodes.
+// What an entry costs: the list (with its term), the entry and its share of the table.
 std::size_t RankCache::entry_bytes(const std::string& term, const DecodedPostings& list) noexcept {
-    return list.bytes() + 2 * (term.size() + sizeof(std::string)) + sizeof(Entry) + 4 * sizeof(void*);
+    (void)term; // (held by the list: DecodedPostings::bytes() counts it)
+    return list.bytes() + sizeof(Entry) + 2 * sizeof(Slot);
 }
 
 void RankCache::set_budget(std::size_t bytes) {
@@ -17,8 +20,12 @@ void RankCache::set_budget(std::size_t bytes) {
 }
 
 void RankCache::clear() noexcept {
-    lists_.clear();
-    lru_.clear();
+    entries_.clear();
+    free_entries_.clear();
+    slots_.clear();
+    held_ = 0;
+    newest_ = kNone;
+    oldest_ = kNone;
     used_ = 0;
     held_postings_ = 0;
     have_lengths_ = false;
@@ -71,8 +78,12 @@ const DocNorms& RankCache::norms(const Xapian::Database& db, double k1, double b
         return norms_;
     }
     // The lists held have block-max bounds for the old norms (or none): decode them again.
-    lists_.clear();
-    lru_.clear();
+    entries_.clear();
+    free_entries_.clear();
+    slots_.clear();
+    held_ = 0;
+    newest_ = kNone;
+    oldest_ = kNone;
     used_ = 0;
     held_postings_ = 0;
     DocNorms n{k1, b, min_normlen, len_factor, std::vector<double>(lengths.size(), 0.0)};
@@ -85,15 +96,102 @@ const DocNorms& RankCache::norms(const Xapian::Database& db, double k1, double b
     return norms_;
 }
 
-std::shared_ptr<const DecodedPostings> RankCache::postings(const Xapian::Database& db, const std::string& term) {
-    if (const auto it = lists_.find(term); it != lists_.end()) {
-        ++counters_.hits;
-        lru_.splice(lru_.begin(), lru_, it->second.lru);
-        return it->second.list;
+std::size_t RankCache::probe(std::string_view term, std::uint64_t hash) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const Slot& slot = slots_[i];
+        if (slot.entry == kNone) return i;
+        if (slot.hash == hash && entries_[slot.entry].list->term == term) return i;
     }
+}
+
+void RankCache::unlink(std::uint32_t e) noexcept {
+    Entry& entry = entries_[e];
+    if (entry.newer != kNone) entries_[entry.newer].older = entry.older;
+    else newest_ = entry.older;
+    if (entry.older != kNone) entries_[entry.older].newer = entry.newer;
+    else oldest_ = entry.newer;
+    entry.newer = entry.older = kNone;
+}
+
+void RankCache::touch(std::uint32_t e) noexcept {
+    if (newest_ == e) return;
+    unlink(e);
+    link_newest(e);
+}
+
+void RankCache::link_newest(std::uint32_t e) noexcept {
+    Entry& entry = entries_[e];
+    entry.newer = kNone;
+    entry.older = newest_;
+    if (newest_ != kNone) entries_[newest_].newer = e;
+    newest_ = e;
+    if (oldest_ == kNone) oldest_ = e;
+}
+
+void RankCache::rehash(std::size_t slots) {
+    slots_.assign(slots, Slot{});
+    const std::size_t mask = slots - 1;
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+        if (!entries_[e].list) continue;
+        std::size_t i = entries_[e].hash & mask;
+        while (slots_[i].entry != kNone) i = (i + 1) & mask;
+        slots_[i] = Slot{entries_[e].hash, static_cast<std::uint32_t>(e)};
+    }
+}
+
+void RankCache::insert(std::uint64_t hash, std::shared_ptr<const DecodedPostings> list, std::size_t bytes) {
+    if ((held_ + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 1024 : 2 * slots_.size());
+    std::uint32_t e;
+    if (!free_entries_.empty()) {
+        e = free_entries_.back();
+        free_entries_.pop_back();
+    } else {
+        e = static_cast<std::uint32_t>(entries_.size());
+        entries_.emplace_back();
+    }
+    const std::size_t n = list->docids.size();
+    entries_[e] = Entry{std::move(list), hash, bytes, kNone, kNone};
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].entry != kNone) i = (i + 1) & mask;
+    slots_[i] = Slot{hash, e};
+    link_newest(e);
+    ++held_;
+    used_ += bytes;
+    held_postings_ += n;
+}
+
+void RankCache::erase_slot(std::size_t s) {
+    const std::uint32_t e = slots_[s].entry;
+    Entry& entry = entries_[e];
+    used_ -= entry.bytes;
+    held_postings_ -= entry.list->docids.size();
+    unlink(e);
+    entry.list.reset();
+    free_entries_.push_back(e);
+    --held_;
+    // Backward-shift deletion: each later slot of the run moves into the hole unless its home
+    // slot lies cyclically after the hole (then its probe never passes the hole).
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t hole = s;
+    for (std::size_t j = (s + 1) & mask; slots_[j].entry != kNone; j = (j + 1) & mask) {
+        const std::size_t home = slots_[j].hash & mask;
+        const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (stays) continue;
+        slots_[hole] = slots_[j];
+        hole = j;
+    }
+    slots_[hole] = Slot{};
+}
+
+std::shared_ptr<const DecodedPostings> RankCache::decode(const Xapian::Database& db, const std::string& term, std::uint64_t hash) {
     ++counters_.misses;
     auto list = std::make_shared<DecodedPostings>();
+    list->term = term;
     const Xapian::doccount tf = db.get_termfreq(term);
+    list->termfreq = tf;
+    list->wdf_upper_bound = tf == 0 ? 0 : db.get_wdf_upper_bound(term);
     list->docids.reserve(tf);
     list->wdfs.reserve(tf);
     for (auto it = db.postlist_begin(term), end = db.postlist_end(term); it != end; ++it) {
@@ -109,12 +207,71 @@ std::shared_ptr<const DecodedPostings> RankCache::postings(const Xapian::Databas
         return list;
     }
     evict_to(budget_ - bytes);
-    lru_.push_front(term);
-    const std::size_t n = list->docids.size();
-    lists_.emplace(term, Entry{list, lru_.begin()});
-    used_ += bytes;
-    held_postings_ += n;
+    insert(hash, list, bytes);
     return list;
+}
+
+std::shared_ptr<const DecodedPostings> RankCache::postings(const Xapian::Database& db, const std::string& term) {
+    const std::uint64_t hash = string_hash(term);
+    if (!slots_.empty()) {
+        const std::size_t s = probe(term, hash);
+        if (slots_[s].entry != kNone) {
+            ++counters_.hits;
+            touch(slots_[s].entry);
+            return entries_[slots_[s].entry].list;
+        }
+    }
+    return decode(db, term, hash);
+}
+
+void RankCache::postings(const Xapian::Database& db, const std::vector<std::string_view>& terms, std::vector<std::shared_ptr<const DecodedPostings>>& out) {
+    const std::size_t n = terms.size();
+    out.assign(n, nullptr);
+    std::vector<std::uint64_t> hashes(n);
+    std::vector<std::uint32_t> found(n, kNone); // the entry of each term, once known
+    if (!slots_.empty()) {
+        const std::size_t mask = slots_.size() - 1;
+        // 1. Each term's home slot.
+        for (std::size_t t = 0; t < n; ++t) {
+            hashes[t] = string_hash(terms[t]);
+            __builtin_prefetch(&slots_[hashes[t] & mask]);
+        }
+        // 2. The entries whose slots hold the term's hash (almost always the term's own).
+        for (std::size_t t = 0; t < n; ++t) {
+            for (std::size_t i = hashes[t] & mask; slots_[i].entry != kNone; i = (i + 1) & mask) {
+                if (slots_[i].hash == hashes[t]) {
+                    found[t] = slots_[i].entry;
+                    __builtin_prefetch(&entries_[found[t]]);
+                    break;
+                }
+            }
+        }
+        // 3. Their lists (the term is in the list, to be compared).
+        for (std::size_t t = 0; t < n; ++t) {
+            if (found[t] != kNone) __builtin_prefetch(entries_[found[t]].list.get());
+        }
+        // 4. The lookups proper, from memory now in cache.
+        for (std::size_t t = 0; t < n; ++t) {
+            if (found[t] != kNone && entries_[found[t]].list->term == terms[t]) {
+                ++counters_.hits;
+                touch(found[t]);
+                out[t] = entries_[found[t]].list;
+                continue;
+            }
+            const std::size_t s = probe(terms[t], hashes[t]); // (a hash shared with another term)
+            if (slots_[s].entry != kNone) {
+                ++counters_.hits;
+                touch(slots_[s].entry);
+                out[t] = entries_[slots_[s].entry].list;
+            }
+        }
+    }
+    // The others are read from the database (which may evict: the lists found are held by out).
+    for (std::size_t t = 0; t < n; ++t) {
+        if (out[t]) continue;
+        const std::string term(terms[t]);
+        out[t] = slots_.empty() ? decode(db, term, string_hash(term)) : postings(db, term);
+    }
 }
 
 void RankCache::add_bounds(DecodedPostings& list) const {
@@ -166,13 +323,9 @@ void RankCache::add_bounds(DecodedPostings& list) const {
 }
 
 void RankCache::evict_to(std::size_t bytes) {
-    while (used_ > bytes && !lru_.empty()) {
-        const auto it = lists_.find(lru_.back());
-        const std::size_t n = it->second.list->docids.size();
-        used_ -= entry_bytes(it->first, *it->second.list);
-        held_postings_ -= n;
-        lists_.erase(it);
-        lru_.pop_back();
+    while (used_ > bytes && oldest_ != kNone) {
+        const Entry& entry = entries_[oldest_];
+        erase_slot(probe(entry.list->term, entry.hash));
         ++counters_.evictions;
     }
 }
@@ -180,7 +333,7 @@ void RankCache::evict_to(std::size_t bytes) {
 RankCache::Counters RankCache::counters() const noexcept {
     Counters c = counters_;
     c.bytes = used_;
-    c.lists = lists_.size();
+    c.lists = held_;
     c.postings = held_postings_;
     return c;
 }
