@@ -110,6 +110,7 @@ const Snippeter::Memo::Entry& Snippeter::Memo::add(std::string_view word, std::u
     std::size_t i = hash & mask;
     while (slots_[i].word_size != 0) i = (i + 1) & mask;
     slots_[i] = e;
+    used_.push_back(static_cast<std::uint32_t>(i));
     ++entries_;
     return slots_[i];
 }
@@ -119,18 +120,23 @@ void Snippeter::Memo::grow() {
     // The hits of a query have some 200 distinct words that pass the letter filters: room for
     // 256 from the start spares most queries two rehashes.
     slots_.assign(old.empty() ? 512 : 2 * old.size(), Entry{});
+    used_.clear();
     const std::size_t mask = slots_.size() - 1;
     for (const Entry& e : old) {
         if (e.word_size == 0) continue;
         std::size_t i = e.hash & mask;
         while (slots_[i].word_size != 0) i = (i + 1) & mask;
         slots_[i] = e;
+        used_.push_back(static_cast<std::uint32_t>(i));
     }
 }
 
 void Snippeter::Memo::clear() {
-    // The slots stay allocated for the next text or query (a hit's words fill a few hundred).
-    if (entries_ != 0) std::fill(slots_.begin(), slots_.end(), Entry{});
+    // The slots stay allocated for the next text or query (a hit's words fill a few hundred);
+    // only the used ones are emptied (the table keeps the size of the largest query it served,
+    // and emptying all of it was a fifth of reset()).
+    for (const std::uint32_t i : used_) slots_[i] = Entry{};
+    used_.clear();
     entries_ = 0;
     arena_.clear();
 }

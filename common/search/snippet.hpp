@@ -107,6 +107,7 @@ class Snippeter {
       private:
         void grow();
         std::vector<Entry> slots_; ///< a power of two long, at most half full
+        std::vector<std::uint32_t> used_; ///< the slots in use
         std::size_t entries_ = 0;
         std::string arena_;
     };
