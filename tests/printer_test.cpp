@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace fahras;
 
@@ -72,6 +73,24 @@ std::string print(Printer& printer, std::ostringstream& out) {
     return out.str();
 }
 
+// As print(), the hits made ahead (Printer::prepare_hit(), on another thread, as the pool's
+// threads make them) and printed by hit_prepared().
+std::string print_prepared(Printer& printer, std::ostringstream& out) {
+    const Sample s = sample();
+    std::vector<std::string> prepared(s.hits.size());
+    std::thread other([&] {
+        for (std::size_t i = 0; i < s.hits.size(); ++i) prepared[i] = printer.prepare_hit(s.query, s.hits[i], s.snippets[i].first, s.snippets[i].second);
+    });
+    other.join();
+    CHECK(out.str().empty()); // making a hit ahead prints nothing
+    printer.begin(s.query);
+    for (std::size_t i = 0; i < s.hits.size(); ++i) printer.hit_prepared(s.query, s.hits[i], s.snippets[i].first, s.snippets[i].second, prepared[i]);
+    printer.end(s.query, s.results, 1.5);
+    printer.error(s.bad, "query has only exclusions; add a word to search for");
+    printer.finish(RunSummary{.queries = 2, .queries_with_hits = 1, .hits = 2, .errors = 1, .elapsed_ms = 2.25});
+    return out.str();
+}
+
 void check_golden(const std::string& name, const std::string& actual) {
     const std::string path = test::data_path("golden/" + name);
     if (const char* update = std::getenv("FAHRAS_UPDATE_GOLDEN"); update != nullptr && *update == '1') {
@@ -112,6 +131,44 @@ TEST_CASE("printer golden files: text, text with colour, batch headings, JSON Li
         auto p = make_trec_printer(out);
         check_golden("trec.txt", print(*p, out));
     }
+}
+
+TEST_CASE("hits made ahead on another thread print the same bytes as hits printed in place", "[printer]") {
+    auto same = [](auto make) {
+        std::ostringstream a;
+        std::ostringstream b;
+        auto pa = make(a);
+        auto pb = make(b);
+        const std::string in_place = print(*pa, a);
+        CHECK(print_prepared(*pb, b) == in_place);
+        return in_place;
+    };
+    // JSON makes its hit lines ahead; text and TREC print in place (prepare_hit() is empty).
+    const Sample s = sample();
+    std::ostringstream sink;
+    CHECK_FALSE(make_json_printer(sink)->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second).empty());
+    CHECK(make_trec_printer(sink)->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second).empty());
+    check_golden("json.jsonl", same([](std::ostringstream& o) { return make_json_printer(o); }));
+    check_golden("text-color.txt", same([](std::ostringstream& o) { return make_text_printer(o, {.color = true, .headings = false}); }));
+    check_golden("trec.txt", same([](std::ostringstream& o) { return make_trec_printer(o); }));
+    // JSON with a TREC run beside it (--run): the JSON made ahead, the TREC lines in place.
+    auto tee = [](std::ostringstream& json, std::ostringstream& run) {
+        std::vector<std::unique_ptr<Printer>> both;
+        both.push_back(make_json_printer(json));
+        both.push_back(make_trec_printer(run));
+        return make_tee_printer(std::move(both));
+    };
+    std::ostringstream json_a;
+    std::ostringstream run_a;
+    std::ostringstream json_b;
+    std::ostringstream run_b;
+    auto ta = tee(json_a, run_a);
+    auto tb = tee(json_b, run_b);
+    CHECK_FALSE(tb->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second).empty());
+    check_golden("json.jsonl", print(*ta, json_a));
+    check_golden("json.jsonl", print_prepared(*tb, json_b));
+    check_golden("trec.txt", run_a.str());
+    check_golden("trec.txt", run_b.str());
 }
 
 TEST_CASE("JSON Lines: every line is an envelope, highlights are byte offsets of whole words", "[printer][json]") {

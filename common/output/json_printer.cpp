@@ -136,20 +136,24 @@ class JsonPrinter final : public Printer {
     }
 
     void hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) override {
-        // Keys in byte order; the optional ones appear only when the document has them.
-        open();
-        optional("category", hit.doc.category);
-        optional("date", hit.doc.date);
-        field("docid").integer(hit.docid);
-        field("id").string(hit.doc.id);
-        field("qid").string(query.qid);
-        field("rank").integer(hit.rank);
-        field("score").number(hit.score);
-        field("snippet").snippet(body);
-        optional("source", hit.doc.source);
-        field("title").snippet(title);
-        optional("url", hit.doc.url);
-        close("hit");
+        w_.clear();
+        hit_line(w_, query, hit, title, body);
+        out_.write(w_.str().data(), static_cast<std::streamsize>(w_.str().size()));
+    }
+
+    [[nodiscard]] std::string prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) const override {
+        thread_local LineWriter w; // (its buffer is reused from hit to hit)
+        w.clear();
+        hit_line(w, query, hit, title, body);
+        return w.str();
+    }
+
+    void hit_prepared(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string_view prepared) override {
+        if (prepared.empty()) {
+            this->hit(query, hit, title, body);
+            return;
+        }
+        out_.write(prepared.data(), static_cast<std::streamsize>(prepared.size()));
     }
 
     void end(const QueryInfo& query, const Results& results, double elapsed_ms) override {
@@ -181,6 +185,34 @@ class JsonPrinter final : public Printer {
     }
 
   private:
+    // A hit's line, into `w` (empty).
+    static void hit_line(LineWriter& w, const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) {
+        // Keys in byte order; the optional ones appear only when the document has them.
+        bool first = true;
+        auto field = [&](std::string_view key) -> LineWriter& {
+            if (!first) w.raw(",");
+            first = false;
+            w.key(key);
+            return w;
+        };
+        auto optional = [&](std::string_view key, const std::string& value) {
+            if (!value.empty()) field(key).string(value);
+        };
+        w.raw("{\"data\":{");
+        optional("category", hit.doc.category);
+        optional("date", hit.doc.date);
+        field("docid").integer(hit.docid);
+        field("id").string(hit.doc.id);
+        field("qid").string(query.qid);
+        field("rank").integer(hit.rank);
+        field("score").number(hit.score);
+        field("snippet").snippet(body);
+        optional("source", hit.doc.source);
+        field("title").snippet(title);
+        optional("url", hit.doc.url);
+        w.raw("},\"type\":\"hit\"}\n");
+    }
+
     // {"data":{ … },"type":TYPE}: "data" sorts before "type".
     void open() {
         w_.clear();
@@ -210,6 +242,12 @@ class JsonPrinter final : public Printer {
 };
 
 } // namespace
+
+std::string Printer::prepare_hit(const QueryInfo&, const Hit&, const Snippet&, const Snippet&) const { return {}; }
+
+void Printer::hit_prepared(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string_view) {
+    this->hit(query, hit, title, body);
+}
 
 OutputFormat parse_output_format(std::string_view name) {
     static constexpr std::array<std::pair<std::string_view, OutputFormat>, 3> kTable = {{

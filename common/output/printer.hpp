@@ -34,6 +34,13 @@ class Printer {
     virtual ~Printer() = default;
     virtual void begin(const QueryInfo& query) = 0;
     virtual void hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) = 0;
+    /// A hit's output made ahead of hit_prepared(), on any thread: a pure function of its
+    /// arguments (no state of the printer changes), so the threads that make a query's snippets
+    /// can format its hits too, and the printing thread only writes them in order. Empty when the
+    /// printer makes nothing ahead (the default).
+    [[nodiscard]] virtual std::string prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) const;
+    /// Prints a hit as hit() does, given what prepare_hit() made for it (maybe empty).
+    virtual void hit_prepared(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string_view prepared);
     virtual void end(const QueryInfo& query, const Results& results, double elapsed_ms) = 0;
     /// A query that could not be run (already reported on stderr); the others still run.
     virtual void error(const QueryInfo& query, const std::string& message) = 0;

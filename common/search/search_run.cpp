@@ -47,6 +47,8 @@ RunSummary run_queries(
     // which keeps its memory: building one afresh cost 15-20 us a query and thread), whether it
     // is set for the current query yet, and the time it spent making snippets.
     std::vector<std::pair<Snippet, Snippet>> snippets_of;
+    // Per hit: its output, made by the thread that made its snippets (Printer::prepare_hit()).
+    std::vector<std::string> prepared_of;
     const std::size_t n_contexts = pool != nullptr ? pool->threads() : 1;
     std::vector<std::optional<Snippeter>> snippeters(n_contexts);
     std::vector<char> snippeter_ready(n_contexts, 0);
@@ -96,6 +98,7 @@ RunSummary run_queries(
                     snippet_ms_of[0] += ms_since(t);
                 }
                 snippets_of.assign(results.hits.size(), {});
+                prepared_of.assign(results.hits.size(), {});
                 std::fill(snippeter_ready.begin(), snippeter_ready.end(), 0);
             };
             parse_ms += parsed_ms;
@@ -120,6 +123,7 @@ RunSummary run_queries(
                 snippets_of[i].first = snippeter->highlight_all(hit.doc.title);
                 snippets_of[i].second = snippeter->make(hit.doc.body, options.snippet_bytes);
                 snippet_ms_of[context.index] += ms_since(t);
+                prepared_of[i] = printer.prepare_hit(q, hit, snippets_of[i].first, snippets_of[i].second);
             };
             auto on_this_thread = [&] {
                 HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
@@ -156,7 +160,7 @@ RunSummary run_queries(
         const Snippet no_snippet;
         for (std::size_t i = 0; i < results.hits.size(); ++i) {
             if (snippets) {
-                printer.hit(q, results.hits[i], snippets_of[i].first, snippets_of[i].second);
+                printer.hit_prepared(q, results.hits[i], snippets_of[i].first, snippets_of[i].second, prepared_of[i]);
             } else {
                 printer.hit(q, results.hits[i], no_snippet, no_snippet);
             }
