@@ -277,10 +277,49 @@ void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint3
     const std::string_view word = text.substr(begin, end - begin);
     const std::uint64_t hash = WordForms::word_hash(word);
     const Memo::Entry* m = memo_.find(word, hash);
-    if (m == nullptr) m = &memo_.add(word, hash, match(word, hash, special));
+    if (m == nullptr) {
+        // Worked out after the scan, with the others the memo does not know yet.
+        pending_.push_back(Pending{static_cast<std::uint32_t>(out.size()), hash, special});
+        forms_->prefetch_slot(hash);
+        out.push_back(Tok{begin, end, kPendingKey, -1});
+        if (keep_exacts) exacts_.emplace_back(0, 0);
+        return;
+    }
     if (m->dropped) return; // only marks: the analyzer drops it too
     out.push_back(Tok{begin, end, m->key, -1});
     if (keep_exacts) exacts_.emplace_back(m->exact, m->exact_size);
+}
+
+void Snippeter::resolve_pending(std::string_view text, std::vector<Tok>& out) const {
+    if (pending_.empty()) return;
+    for (const Pending& p : pending_) forms_->prefetch_entry(p.hash);
+    bool any_dropped = false;
+    for (const Pending& p : pending_) {
+        Tok& t = out[p.token];
+        const std::string_view word = text.substr(t.begin, t.end - t.begin);
+        // (An earlier pending token may have been the same word.)
+        const Memo::Entry* m = memo_.find(word, p.hash);
+        if (m == nullptr) m = &memo_.add(word, p.hash, match(word, p.hash, p.special));
+        t.key = m->key;
+        if (m->dropped) {
+            t.key = kDroppedKey;
+            any_dropped = true;
+        } else if (!phrases_.empty()) {
+            exacts_[p.token] = {m->exact, m->exact_size};
+        }
+    }
+    pending_.clear();
+    if (!any_dropped) return;
+    // Only marks: the analyzer drops such a token, so the list does not hold it either.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i].key == kDroppedKey) continue;
+        out[kept] = out[i];
+        if (!phrases_.empty()) exacts_[kept] = exacts_[i];
+        ++kept;
+    }
+    out.resize(kept);
+    if (!phrases_.empty()) exacts_.resize(kept);
 }
 
 // Tokenizes `text` and analyzes each token with the Analyzer's own stages, as
@@ -303,7 +342,9 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
         void add(std::uint32_t cp) noexcept { sets.add(cp); }
         void word(std::uint32_t begin, std::uint32_t end, std::uint32_t) { snippeter.add_token(text, begin, end, sets, out); }
     } sink{*this, text, out, {}};
+    pending_.clear();
     detail::scan_words(text, 0, sink);
+    resolve_pending(text, out);
     // Phrases: runs of tokens whose exact forms are the phrase's words, in order. Each
     // occurrence is one group, highlighted as one unit.
     int next_group = 0;

@@ -65,9 +65,11 @@ class Snippeter {
     struct Tok {
         std::uint32_t begin = 0;
         std::uint32_t end = 0;
-        int key = -1;   ///< id of the stem, exact form or prefix it matches; -1: not a match
+        int key = -1;   ///< id of the stem, exact form or prefix it matches; -1: not a match (kPendingKey, kDroppedKey: while analyze() runs)
         int group = -1; ///< phrase occurrence (tokens of one phrase share it), -1 if none
     };
+    static constexpr int kPendingKey = -2; ///< what it matches is not worked out yet
+    static constexpr int kDroppedKey = -3; ///< only marks: to be taken out of the list
     /// A key and the set of letters it uses (letter_sets.hpp).
     struct Key {
         int id = -1;
@@ -169,6 +171,17 @@ class Snippeter {
     /// (offset, size; size 0 for a token whose form was not worked out).
     mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> exacts_;
     mutable Memo memo_;
+    /// Tokens whose word the memo did not know when the scan reached them: worked out together
+    /// once the scan is done (resolve_pending()), the WordForms lookups of all of them side by
+    /// side (each is two cache misses, slot then entry; one after another they were a quarter
+    /// of the snippet time).
+    struct Pending {
+        std::uint32_t token = 0; ///< index in the token list
+        std::uint64_t hash = 0;
+        bool special = false;
+    };
+    mutable std::vector<Pending> pending_;
+    void resolve_pending(std::string_view text, std::vector<Tok>& out) const;
     /// Emptied (before a text, never during one) when it holds this many words.
     static constexpr std::size_t kMemoEntries = 1 << 14;
 };

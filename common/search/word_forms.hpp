@@ -53,6 +53,23 @@ class WordForms {
     /// normalized form on first sight. Valid, with the views of every entry, until the next
     /// call of get() (which empties the whole cache when it holds kMaxEntries words).
     Entry& get(std::string_view word, std::uint64_t hash);
+    /// Hints that get(·, hash) comes soon: prefetch_slot() starts loading the slot where its
+    /// probe begins; prefetch_entry(), called once that has arrived, the entry it finds there.
+    /// Callers with several words to look up issue one stage for all of them, then the next, so
+    /// that their cache misses overlap instead of following one another.
+    void prefetch_slot(std::uint64_t hash) const noexcept {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+    }
+    void prefetch_entry(std::uint64_t hash) const noexcept {
+        if (slots_.empty()) return;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
+            const Entry& e = entries_[slots_[i] - 1];
+            __builtin_prefetch(&e);
+            __builtin_prefetch(reinterpret_cast<const char*>(&e) + 64);
+            return; // (the first of its run: almost always the word's own)
+        }
+    }
     [[nodiscard]] std::string_view stem(Entry& e);
     [[nodiscard]] std::string_view recall(Entry& e);
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
