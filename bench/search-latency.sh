@@ -21,6 +21,9 @@
 #   WORK         scratch folder for the decompressed corpus (default /work/tmp-searcher)
 #   FAHRAS_DB    an existing fahras index of the same corpus to copy instead of indexing
 #                (faster when only latency matters; the index figures are then meaningless)
+#   RUNS         run the whole comparison this many times (default 1), each into OUTDIR/run-N,
+#                then print every run's ratios and their median: on a shared machine one run's
+#                ratio moves by 10-20% with the load, and the peers run one after another
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-/work/shared}
@@ -32,6 +35,37 @@ corpus_zst=${CORPUS_ZST:-$shared/corpus/news-ant.jsonl.zst}
 export PEERS=${PEERS:-xapian lucene sqlite-fts5}
 export REPEAT=${REPEAT:-3}
 export TOPK=${TOPK:-10}
+
+if [ "${RUNS:-1}" -gt 1 ]; then
+    for i in $(seq "$RUNS"); do
+        echo "== run $i of $RUNS" >&2
+        RUNS=1 bash "$0" "$out/run-$i"
+    done
+    echo
+    echo "== $RUNS runs: fahras (with snippets) / the fastest ranked peer (ids only), warm passes"
+    /usr/bin/python3 - "$out" "$RUNS" <<'PY'
+import json, os, statistics, sys
+out, runs = sys.argv[1], int(sys.argv[2])
+r50, r95 = [], []
+print(f"{'run':<5} {'fahras p50':>10} {'p95':>7}  {'peer':<8} {'p50':>7} {'p95':>7}  {'p50 ratio':>9} {'p95 ratio':>9}")
+for i in range(1, runs + 1):
+    d = os.path.join(out, f"run-{i}", "stats")
+    stats = {f[:-5]: json.load(open(os.path.join(d, f))) for f in os.listdir(d) if f.endswith(".json")}
+    f = (stats.get("fahras") or {}).get("warm")
+    peers = [(p, s["warm"]) for p, s in stats.items() if p != "fahras" and s.get("warm")]
+    if not f or not peers:
+        print(f"{i:<5} (no figures)")
+        continue
+    p, w = min(peers, key=lambda x: x[1]["p50"])
+    r50.append(f["p50"] / w["p50"])
+    r95.append(f["p95"] / w["p95"])
+    print(f"{i:<5} {f['p50']:10.3f} {f['p95']:7.3f}  {p:<8} {w['p50']:7.3f} {w['p95']:7.3f}  {r50[-1]:8.2f}x {r95[-1]:8.2f}x")
+if r50:
+    print(f"median ratio over {len(r50)} runs: p50 {statistics.median(r50):.2f}x, p95 {statistics.median(r95):.2f}x "
+          f"(p50 {min(r50):.2f}-{max(r50):.2f}x, p95 {min(r95):.2f}-{max(r95):.2f}x)")
+PY
+    exit 0
+fi
 
 for tool in fahras-search ${FAHRAS_DB:+-} fahras-index; do
     [ "$tool" = - ] && break # with FAHRAS_DB, fahras-index is not needed
