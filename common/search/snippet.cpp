@@ -205,6 +205,7 @@ void Snippeter::build(const HighlightTerms& terms, const HighlightWeights& weigh
     // headline's stem and Snowball stem are often the same letters).
     for (auto* filters : {&stem_filters_, &recall_filters_}) drop_redundant(*filters);
     drop_redundant(token_needs);
+    worth_a_look_ = ~std::uint64_t{0};
     if (!stem_within_exact_) return; // every token is analyzed
     // Arabic letters, most frequent first (as normalized: no ة أ ى); a set's pivot is its
     // letter latest in this list, or a letter the list lacks (Latin, digits), rarer still.
@@ -227,6 +228,17 @@ void Snippeter::build(const HighlightTerms& terms, const HighlightWeights& weigh
         }
         token_index_.by_pivot[static_cast<std::size_t>(pivot)].push_back(need);
         token_index_.pivots |= std::uint64_t{1} << pivot;
+    }
+    // A word's raw letters (WordLetters::raw, before folding) with none of these cannot pass
+    // token_index_: it has no pivot, and no letter that folds into one. Special words always
+    // go on (their bit is in the set).
+    if (!token_index_.always) {
+        std::uint64_t look = token_index_.pivots | letter_sets::kSpecial;
+        for (std::uint64_t f = letter_sets::kChars.folding; f != 0; f &= f - 1) {
+            const auto b = static_cast<std::size_t>(std::countr_zero(f));
+            if ((letter_sets::kChars.folds_to[b] & token_index_.pivots) != 0) look |= std::uint64_t{1} << b;
+        }
+        worth_a_look_ = look;
     }
 }
 
@@ -340,7 +352,16 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
         letter_sets::WordLetters sets;
         void start() noexcept { sets.start(); }
         void add(std::uint32_t cp) noexcept { sets.add(cp); }
-        void word(std::uint32_t begin, std::uint32_t end, std::uint32_t) { snippeter.add_token(text, begin, end, sets, out); }
+        void word(std::uint32_t begin, std::uint32_t end, std::uint32_t) {
+            if ((sets.raw & snippeter.worth_a_look_) == 0) {
+                // No letter of any key's pivot (nor one folding into it), and not special: it
+                // matches nothing (as add_token() would find, with more work).
+                out.push_back(Tok{begin, end, -1, -1});
+                if (!snippeter.phrases_.empty()) snippeter.exacts_.emplace_back(0, 0);
+                return;
+            }
+            snippeter.add_token(text, begin, end, sets, out);
+        }
     } sink{*this, text, out, {}};
     pending_.clear();
     detail::scan_words(text, 0, sink);

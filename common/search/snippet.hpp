@@ -162,6 +162,9 @@ class Snippeter {
         [[nodiscard]] bool any_within(std::uint64_t letters, std::string_view word) const noexcept;
     };
     FilterIndex token_index_;
+    /// The letters (raw: not folded) of which a token must have one to be worth add_token()'s
+    /// look (build()); all bits when every token is analyzed.
+    std::uint64_t worth_a_look_ = ~std::uint64_t{0};
     bool stem_within_exact_ = false; ///< the stem is the word less affixes, ا aside (light10, none, light10+snowball)
     // Buffers reused from call to call (and from hit to hit).
     mutable std::vector<Tok> toks_;
