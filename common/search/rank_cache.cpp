@@ -19,7 +19,7 @@ void RankCache::set_budget(std::size_t bytes) {
     evict_to(budget_);
 }
 
-void RankCache::clear() noexcept {
+void RankCache::drop_lists() noexcept {
     entries_.clear();
     free_entries_.clear();
     slots_.clear();
@@ -28,6 +28,10 @@ void RankCache::clear() noexcept {
     oldest_ = kNone;
     used_ = 0;
     held_postings_ = 0;
+}
+
+void RankCache::clear() noexcept {
+    drop_lists();
     have_lengths_ = false;
     lengths_.clear();
     lengths_.shrink_to_fit();
@@ -78,14 +82,7 @@ const DocNorms& RankCache::norms(const Xapian::Database& db, double k1, double b
         return norms_;
     }
     // The lists held have block-max bounds for the old norms (or none): decode them again.
-    entries_.clear();
-    free_entries_.clear();
-    slots_.clear();
-    held_ = 0;
-    newest_ = kNone;
-    oldest_ = kNone;
-    used_ = 0;
-    held_postings_ = 0;
+    drop_lists();
     DocNorms n{k1, b, min_normlen, len_factor, std::vector<double>(lengths.size(), 0.0)};
     for (std::size_t d = 1; d < lengths.size(); ++d) {
         // BM25Weight::get_sumpart()'s denominator without its "+ wdf", operation for operation.

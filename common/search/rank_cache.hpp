@@ -169,6 +169,8 @@ class RankCache {
     /// Reads `term`'s list from `db` (its bounds added), cached unless it exceeds the budget.
     std::shared_ptr<const DecodedPostings> decode(const Xapian::Database& db, const std::string& term, std::uint64_t hash);
     void evict_to(std::size_t bytes);
+    /// Forgets every list held (not the lengths or norms).
+    void drop_lists() noexcept;
     /// Fills list.ratios and list.range_max from the current norms_ (nothing without norms;
     /// no range_max for a short list).
     void add_bounds(DecodedPostings& list) const;
