@@ -151,16 +151,47 @@ bool offer(std::vector<Entry>& heap, std::size_t k, const Entry& e) {
 
 namespace {
 
-// Every document `q` matches, in docid order, with the weight Xapian gives it: get_mset() for
-// as many documents as the database has never fills, so nothing is pruned and it is exact.
+// Takes down every document the matcher checks, with its weight.
+class AllMatches final : public Xapian::MatchSpy {
+  public:
+    explicit AllMatches(std::vector<Entry>& out) : out_(out) {}
+    void operator()(const Xapian::Document& doc, double weight) override { out_.push_back({weight, doc.get_docid()}); }
+
+  private:
+    std::vector<Entry>& out_;
+};
+
+// Every document `q` matches, in docid order, with the weight Xapian gives it. The matcher is
+// asked to check as many documents as the database has (so nothing is pruned: exact) and to
+// return none; a match spy takes each down as it is checked. Asking for them all in the MSet
+// instead (get_mset(0, doccount)) gave the same documents and weights at 1.45 times the time
+// (128 vs 88 us a query for the 483 headlines with a phrase): the MSet sorts them all by weight.
+// The MSet is kept where a spy cannot serve: over several shards (the document a spy is given
+// carries its shard's own docid, not the combined one) and on a remote one (a match spy of our
+// own has no serialisation to cross to it).
 std::vector<Entry> all_matches(const Xapian::Database& db, const Xapian::Query& q, const Xapian::Weight& weight) {
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(weight);
     enquire.set_query(q);
-    const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
     std::vector<Entry> out;
-    out.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back({it.get_weight(), *it});
+    bool spied = false;
+    if (db.size() == 1) {
+        try {
+            AllMatches spy(out);
+            enquire.add_matchspy(&spy);
+            (void)enquire.get_mset(0, 0, db.get_doccount());
+            enquire.clear_matchspies();
+            spied = true;
+        } catch (const Xapian::UnimplementedError&) {
+            enquire.clear_matchspies();
+            out.clear();
+        }
+    }
+    if (!spied) {
+        const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+        out.reserve(mset.size());
+        for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back({it.get_weight(), *it});
+    }
     std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.docid < b.docid; });
     return out;
 }
