@@ -508,8 +508,13 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
         while (last + 1 < toks.size() && toks[last + 1].end - toks[first].begin <= size) ++last;
         return last;
     };
+    // Whether token i starts a sentence, worked out once a token (the windows of nearby
+    // matches, and the two half windows, ask again and again about the same tokens).
+    std::vector<std::int8_t>& starts = sentence_starts_;
+    starts.assign(toks.size(), -1);
     auto sentence_start = [&](std::size_t i) {
-        return i == 0 || ends_sentence(text.substr(toks[i - 1].end, toks[i].begin - toks[i - 1].end));
+        if (starts[i] < 0) starts[i] = i == 0 || ends_sentence(text.substr(toks[i - 1].end, toks[i].begin - toks[i - 1].end)) ? 1 : 0;
+        return starts[i] != 0;
     };
 
     struct Window {

@@ -170,6 +170,7 @@ class Snippeter {
     mutable std::vector<Tok> toks_;
     mutable std::vector<std::size_t> matches_;
     mutable std::vector<std::uint32_t> seen_; ///< per key, while windows are scored (make())
+    mutable std::vector<std::int8_t> sentence_starts_; ///< per token: -1 not known yet, else whether it starts a sentence (make())
     /// Per kept token, when the query has phrases: its normalized form in the memo's arena
     /// (offset, size; size 0 for a token whose form was not worked out).
     mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> exacts_;
