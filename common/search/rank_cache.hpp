@@ -107,6 +107,11 @@ class RankCache {
     /// posting list the first time after a clear(). Counted apart from the budget (4 bytes a
     /// docid).
     [[nodiscard]] const std::vector<Xapian::termcount>& doclengths(const Xapian::Database& db);
+    /// The length of document `did` if the lengths are held (doclengths() was called for this
+    /// revision), else 0: a hint, never a read.
+    [[nodiscard]] Xapian::termcount known_doclength(Xapian::docid did) const noexcept {
+        return have_lengths_ && did < lengths_.size() ? lengths_[did] : 0;
+    }
 
     /// norm[d] (DocNorms) for these BM25 parameters, computed from doclengths() once per
     /// parameters (8 bytes a docid, counted apart from the budget too). Lists decoded from then

@@ -49,6 +49,7 @@ RunSummary run_queries(
     std::vector<std::pair<Snippet, Snippet>> snippets_of;
     // Per hit: its output, made by the thread that made its snippets (Printer::prepare_hit()).
     std::vector<std::string> prepared_of;
+    std::vector<std::size_t> order; // the hits in the order the pool's threads take them
     const std::size_t n_contexts = pool != nullptr ? pool->threads() : 1;
     std::vector<std::optional<Snippeter>> snippeters(n_contexts);
     std::vector<char> snippeter_ready(n_contexts, 0);
@@ -130,8 +131,19 @@ RunSummary run_queries(
                 for (std::size_t i = 0; i < results.hits.size(); ++i) one_hit(mine, i);
             };
             if (parallel) {
+                // The longest documents first (their lengths in words, as ranking holds them):
+                // the threads then end on short hits and wait less for each other at the end
+                // (handed out in rank order, the calling thread waited 22-26 us a query for the
+                // other one's last hit). The order of the output is the hits' own.
+                order.resize(results.hits.size());
+                for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+                const RankCache& lengths = searcher.rank_cache();
+                std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                    return lengths.known_doclength(results.hits[a].docid) > lengths.known_doclength(results.hits[b].docid);
+                });
+                const HitPool::Task by_length = [&](HitPool::Context& context, std::size_t i) { one_hit(context, order[i]); };
                 try {
-                    pool->run(results.hits.size(), one_hit);
+                    pool->run(results.hits.size(), by_length);
                 } catch (const Xapian::DatabaseModifiedError&) {
                     // A writer committed twice while we read: search again at its newest
                     // revision, on this thread alone.
