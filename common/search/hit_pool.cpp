@@ -57,9 +57,14 @@ HitPool::HitPool(Searcher& searcher, std::size_t threads) : searcher_(searcher) 
         h.thread = std::thread([this, &h, i] { helper_main(h, i + 1); });
     }
     // Large rankings from memory use the helpers too (maxscore.hpp: two walks sharing chunks of docids).
-    searcher_.set_parallel([this](std::size_t n, const std::function<void(std::size_t)>& body) {
-        run(n, [&body](Context&, std::size_t i) { body(i); });
-    });
+    searcher_.set_parallel(
+        [this](std::size_t n, const std::function<void(std::size_t)>& body) {
+            run(n, [&body](Context&, std::size_t i) { body(i); });
+        },
+        [this](std::size_t n, const std::function<void(std::size_t, const Xapian::Database&)>& body) {
+            run(n, [&body](Context& context, std::size_t i) { body(i, *context.db); });
+        }
+    );
 }
 
 HitPool::~HitPool() {

@@ -75,8 +75,16 @@ using ParallelFor = std::function<void(std::size_t n, const std::function<void(s
 /// How a ranking from memory may use several threads: a query whose terms have at least
 /// `min_postings` postings in all is ranked by two walks at once, run by `run`, that share out
 /// the docids chunk by chunk and prune with the best θ either has reached.
+/// As ParallelFor, body(i, db) also given the database handle of the thread it runs on (the
+/// caller's, or a helper's own handle on the same database at the same revision: a
+/// Xapian::Database must not be used by two threads at once).
+using ParallelForDb = std::function<void(std::size_t n, const std::function<void(std::size_t, const Xapian::Database&)>& body)>;
+
 struct ParallelRanking {
     ParallelFor run;
+    /// For a required part (phrases, +word…), evaluated by Xapian over every document: two halves
+    /// of the docids at once, each through its thread's handle. May be empty.
+    ParallelForDb run_with_db;
     /// Below this, handing the work over costs more than it saves (bench/search-latency.md).
     std::size_t min_postings = 16384;
 };

@@ -76,7 +76,10 @@ class Searcher {
     /// Lets ranking from memory share a large query out to two walks at once
     /// (maxscore_top_k()); an empty function ranks on the calling thread only. HitPool sets it
     /// for as long as it lives.
-    void set_parallel(ParallelFor parallel) { parallel_.run = std::move(parallel); }
+    void set_parallel(ParallelFor parallel, ParallelForDb with_db = {}) {
+        parallel_.run = std::move(parallel);
+        parallel_.run_with_db = std::move(with_db);
+    }
 
     /// The stored document `docid` of `db` (the Searcher's database or another handle on it at
     /// the same revision, as HitPool's helpers have). Xapian errors propagate as they are (a
