@@ -54,10 +54,9 @@ class TeePrinter final : public Printer {
         return printers_.empty() ? std::string() : printers_.front()->prepare_hit(q, h, t, b);
     }
     void hit_prepared(const QueryInfo& q, const Hit& h, const Snippet& t, const Snippet& b, std::string_view prepared) override {
-        for (std::size_t i = 0; i < printers_.size(); ++i) {
-            if (i == 0) printers_[i]->hit_prepared(q, h, t, b, prepared);
-            else printers_[i]->hit(q, h, t, b);
-        }
+        if (printers_.empty()) return;
+        printers_.front()->hit_prepared(q, h, t, b, prepared);
+        for (std::size_t i = 1; i < printers_.size(); ++i) printers_[i]->hit(q, h, t, b);
     }
     void end(const QueryInfo& q, const Results& r, double ms) override {
         for (auto& p : printers_) p->end(q, r, ms);

@@ -508,7 +508,7 @@ struct SharedWalk {
 };
 
 /// MaxScore over postings in memory, with block-max bounds, range by range (docids
-/// [w0, w0 + 512), DecodedPostings::kRangeShift): the same exact top k as rank(), cheaper.
+/// [w0, w0 + 1024), DecodedPostings::kRangeShift): the same exact top k as rank(), cheaper.
 ///
 /// In each range, a term's bound is its block max there (DecodedPostings::range_max, or its
 /// global bound if it has a posting in the range, 0 if none), never more than its global bound.

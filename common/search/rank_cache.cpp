@@ -9,8 +9,7 @@
 namespace fahras {
 
 // What an entry costs: the list (with its term), the entry and its share of the table.
-std::size_t RankCache::entry_bytes(const std::string& term, const DecodedPostings& list) noexcept {
-    (void)term; // (held by the list: DecodedPostings::bytes() counts it)
+std::size_t RankCache::entry_bytes(const DecodedPostings& list) noexcept {
     return list.bytes() + sizeof(Entry) + 2 * sizeof(Slot);
 }
 
@@ -126,15 +125,24 @@ void RankCache::link_newest(std::uint32_t e) noexcept {
     if (oldest_ == kNone) oldest_ = e;
 }
 
+void RankCache::place(std::uint64_t hash, std::uint32_t e) noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].entry != kNone) i = (i + 1) & mask;
+    slots_[i] = Slot{hash, e};
+}
+
 void RankCache::rehash(std::size_t slots) {
     slots_.assign(slots, Slot{});
-    const std::size_t mask = slots - 1;
     for (std::size_t e = 0; e < entries_.size(); ++e) {
-        if (!entries_[e].list) continue;
-        std::size_t i = entries_[e].hash & mask;
-        while (slots_[i].entry != kNone) i = (i + 1) & mask;
-        slots_[i] = Slot{entries_[e].hash, static_cast<std::uint32_t>(e)};
+        if (entries_[e].list) place(entries_[e].hash, static_cast<std::uint32_t>(e));
     }
+}
+
+const std::shared_ptr<const DecodedPostings>& RankCache::found(std::uint32_t e) noexcept {
+    ++counters_.hits;
+    touch(e);
+    return entries_[e].list;
 }
 
 void RankCache::insert(std::uint64_t hash, std::shared_ptr<const DecodedPostings> list, std::size_t bytes) {
@@ -149,10 +157,7 @@ void RankCache::insert(std::uint64_t hash, std::shared_ptr<const DecodedPostings
     }
     const std::size_t n = list->docids.size();
     entries_[e] = Entry{std::move(list), hash, bytes, kNone, kNone};
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hash & mask;
-    while (slots_[i].entry != kNone) i = (i + 1) & mask;
-    slots_[i] = Slot{hash, e};
+    place(hash, e);
     link_newest(e);
     ++held_;
     used_ += bytes;
@@ -198,7 +203,7 @@ std::shared_ptr<const DecodedPostings> RankCache::decode(const Xapian::Database&
     list->docids.shrink_to_fit();
     list->wdfs.shrink_to_fit();
     add_bounds(*list);
-    const std::size_t bytes = entry_bytes(term, *list);
+    const std::size_t bytes = entry_bytes(*list);
     if (bytes > budget_) {
         ++counters_.uncached;
         return list;
@@ -212,11 +217,7 @@ std::shared_ptr<const DecodedPostings> RankCache::postings(const Xapian::Databas
     const std::uint64_t hash = string_hash(term);
     if (!slots_.empty()) {
         const std::size_t s = probe(term, hash);
-        if (slots_[s].entry != kNone) {
-            ++counters_.hits;
-            touch(slots_[s].entry);
-            return entries_[slots_[s].entry].list;
-        }
+        if (slots_[s].entry != kNone) return found(slots_[s].entry);
     }
     return decode(db, term, hash);
 }
@@ -225,7 +226,7 @@ void RankCache::postings(const Xapian::Database& db, const std::vector<std::stri
     const std::size_t n = terms.size();
     out.assign(n, nullptr);
     std::vector<std::uint64_t> hashes(n);
-    std::vector<std::uint32_t> found(n, kNone); // the entry of each term, once known
+    std::vector<std::uint32_t> entry(n, kNone); // the entry whose slot holds each term's hash
     if (!slots_.empty()) {
         const std::size_t mask = slots_.size() - 1;
         // 1. Each term's home slot.
@@ -237,37 +238,29 @@ void RankCache::postings(const Xapian::Database& db, const std::vector<std::stri
         for (std::size_t t = 0; t < n; ++t) {
             for (std::size_t i = hashes[t] & mask; slots_[i].entry != kNone; i = (i + 1) & mask) {
                 if (slots_[i].hash == hashes[t]) {
-                    found[t] = slots_[i].entry;
-                    __builtin_prefetch(&entries_[found[t]]);
+                    entry[t] = slots_[i].entry;
+                    __builtin_prefetch(&entries_[entry[t]]);
                     break;
                 }
             }
         }
         // 3. Their lists (the term is in the list, to be compared).
         for (std::size_t t = 0; t < n; ++t) {
-            if (found[t] != kNone) __builtin_prefetch(entries_[found[t]].list.get());
+            if (entry[t] != kNone) __builtin_prefetch(entries_[entry[t]].list.get());
         }
         // 4. The lookups proper, from memory now in cache.
         for (std::size_t t = 0; t < n; ++t) {
-            if (found[t] != kNone && entries_[found[t]].list->term == terms[t]) {
-                ++counters_.hits;
-                touch(found[t]);
-                out[t] = entries_[found[t]].list;
+            if (entry[t] != kNone && entries_[entry[t]].list->term == terms[t]) {
+                out[t] = found(entry[t]);
                 continue;
             }
             const std::size_t s = probe(terms[t], hashes[t]); // (a hash shared with another term)
-            if (slots_[s].entry != kNone) {
-                ++counters_.hits;
-                touch(slots_[s].entry);
-                out[t] = entries_[slots_[s].entry].list;
-            }
+            if (slots_[s].entry != kNone) out[t] = found(slots_[s].entry);
         }
     }
     // The others are read from the database (which may evict: the lists found are held by out).
     for (std::size_t t = 0; t < n; ++t) {
-        if (out[t]) continue;
-        const std::string term(terms[t]);
-        out[t] = slots_.empty() ? decode(db, term, string_hash(term)) : postings(db, term);
+        if (!out[t]) out[t] = postings(db, std::string(terms[t]));
     }
 }
 

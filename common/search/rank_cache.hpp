@@ -29,7 +29,7 @@ namespace fahras {
 /// One term's postings, decoded: docids in increasing order and the wdf of each; for a long list
 /// also its block-max bounds, by docid range.
 struct DecodedPostings {
-    /// Docid ranges of 2^kRangeShift documents: range r holds docids [r · 512, (r + 1) · 512).
+    /// Docid ranges of 2^kRangeShift documents: range r holds docids [r · 1024, (r + 1) · 1024).
     static constexpr unsigned kRangeShift = 10;
     /// Lists with fewer postings than kRangeMinPerRange · (number of ranges) have no range_max
     /// (a short list is cheap to ask "any posting in this range?" directly, and 4 bytes a range
@@ -171,6 +171,10 @@ class RankCache {
     /// Removes the entry in slot `s`.
     void erase_slot(std::size_t s);
     void rehash(std::size_t slots);
+    /// Puts entry `e` (hash `hash`) in the first free slot of its probe.
+    void place(std::uint64_t hash, std::uint32_t e) noexcept;
+    /// Entry `e`'s list, found by a lookup: counted as a hit, made the most recently used.
+    const std::shared_ptr<const DecodedPostings>& found(std::uint32_t e) noexcept;
     /// Reads `term`'s list from `db` (its bounds added), cached unless it exceeds the budget.
     std::shared_ptr<const DecodedPostings> decode(const Xapian::Database& db, const std::string& term, std::uint64_t hash);
     void evict_to(std::size_t bytes);
@@ -179,7 +183,7 @@ class RankCache {
     /// Fills list.ratios and list.range_max from the current norms_ (nothing without norms;
     /// no range_max for a short list).
     void add_bounds(DecodedPostings& list) const;
-    [[nodiscard]] static std::size_t entry_bytes(const std::string& term, const DecodedPostings& list) noexcept;
+    [[nodiscard]] static std::size_t entry_bytes(const DecodedPostings& list) noexcept;
 
     std::size_t budget_;
     std::size_t used_ = 0;

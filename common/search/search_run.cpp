@@ -86,7 +86,7 @@ RunSummary run_queries(
             }
             // Ranks the query (the documents read with it unless the pool reads them), and gets
             // the weights and buffers of its snippets ready.
-            const double parsed_ms = lap();
+            parse_ms += lap();
             auto rank = [&](bool fetch_documents) {
                 SearchOptions search = options.search;
                 search.fetch_documents = fetch_documents;
@@ -102,7 +102,6 @@ RunSummary run_queries(
                 prepared_of.assign(results.hits.size(), {});
                 std::fill(snippeter_ready.begin(), snippeter_ready.end(), 0);
             };
-            parse_ms += parsed_ms;
             rank(!parallel);
             // Each hit: its stored document (unless the search read it), then its snippets,
             // the hits shared among the pool's threads.

@@ -265,9 +265,12 @@ int Snippeter::add_key(Keys& keys, const std::string& key, const HighlightWeight
 
 // Appends the token text[begin, end), whose letter sets (Sink::add below) are `sets`, to `out`
 // with what it matches.
+void Snippeter::push_token(std::vector<Tok>& out, std::uint32_t begin, std::uint32_t end, int key, std::pair<std::uint32_t, std::uint32_t> exact) const {
+    out.push_back(Tok{begin, end, key, -1});
+    if (!phrases_.empty()) exacts_.push_back(exact);
+}
+
 void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, const letter_sets::WordLetters& sets, std::vector<Tok>& out) const {
-    const Tok t{begin, end, -1, -1};
-    const bool keep_exacts = !phrases_.empty();
     // A token outside plain Arabic letters and ASCII (Uthmani marks, superscript alef,
     // presentation forms…) skips every letter filter: its skeleton and written-out-alef stem
     // exist only for such tokens.
@@ -279,8 +282,7 @@ void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint3
         if (!special && !token_index_.any_within(sets.letters(), text.substr(begin, end - begin))) {
             // A token with letters has a non-empty normalized form: it is kept (as
             // Analyzer::analyze keeps it), only its form is not worked out.
-            out.push_back(t);
-            if (keep_exacts) exacts_.emplace_back(0, 0);
+            push_token(out, begin, end, -1);
             return;
         }
     }
@@ -293,13 +295,11 @@ void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint3
         // Worked out after the scan, with the others the memo does not know yet.
         pending_.push_back(Pending{static_cast<std::uint32_t>(out.size()), hash, special});
         forms_->prefetch_slot(hash);
-        out.push_back(Tok{begin, end, kPendingKey, -1});
-        if (keep_exacts) exacts_.emplace_back(0, 0);
+        push_token(out, begin, end, kPendingKey);
         return;
     }
     if (m->dropped) return; // only marks: the analyzer drops it too
-    out.push_back(Tok{begin, end, m->key, -1});
-    if (keep_exacts) exacts_.emplace_back(m->exact, m->exact_size);
+    push_token(out, begin, end, m->key, {m->exact, m->exact_size});
 }
 
 void Snippeter::resolve_pending(std::string_view text, std::vector<Tok>& out) const {
@@ -356,8 +356,7 @@ void Snippeter::analyze(std::string_view text, std::vector<Tok>& out) const {
             if ((sets.raw & snippeter.worth_a_look_) == 0) {
                 // No letter of any key's pivot (nor one folding into it), and not special: it
                 // matches nothing (as add_token() would find, with more work).
-                out.push_back(Tok{begin, end, -1, -1});
-                if (!snippeter.phrases_.empty()) snippeter.exacts_.emplace_back(0, 0);
+                snippeter.push_token(out, begin, end, -1);
                 return;
             }
             snippeter.add_token(text, begin, end, sets, out);

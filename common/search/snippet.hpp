@@ -116,6 +116,9 @@ class Snippeter {
     void build(const HighlightTerms& terms, const HighlightWeights& weights);
     void analyze(std::string_view text, std::vector<Tok>& out) const;
     void add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, const letter_sets::WordLetters& sets, std::vector<Tok>& out) const;
+    /// Appends the token [begin, end) matching `key`, and its normalized form (offset and size in
+    /// the memo's arena; 0, 0 when not worked out) when the query has phrases.
+    void push_token(std::vector<Tok>& out, std::uint32_t begin, std::uint32_t end, int key, std::pair<std::uint32_t, std::uint32_t> exact = {0, 0}) const;
     [[nodiscard]] Match match(std::string_view word, std::uint64_t hash, bool special) const;
     /// The id of `key` in `keys` (a StringTable or the prefix map), new ones with their weight.
     template <class Keys>

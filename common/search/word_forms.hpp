@@ -62,12 +62,11 @@ class WordForms {
     }
     void prefetch_entry(std::uint64_t hash) const noexcept {
         if (slots_.empty()) return;
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
-            const Entry& e = entries_[slots_[i] - 1];
+        // The entry of the slot where the probe begins: almost always the word's own.
+        if (const std::uint32_t s = slots_[hash & (slots_.size() - 1)]; s != 0) {
+            const Entry& e = entries_[s - 1];
             __builtin_prefetch(&e);
             __builtin_prefetch(reinterpret_cast<const char*>(&e) + 64);
-            return; // (the first of its run: almost always the word's own)
         }
     }
     [[nodiscard]] std::string_view stem(Entry& e);
