@@ -14,6 +14,7 @@ packages=(
     catch2                                  # tests (Catch2 v2)
     python3                                 # test scripts check JSON output; bench/score.py
     zstd                                    # the bundled corpus is .zst (for people; fahras reads it itself)
+    liblz4-dev                              # LZ4 frames: the stored documents (docs/schema.md)
     libjemalloc-dev                         # fahras-index's allocator: 15% less CPU indexing (indexer/CMakeLists.txt)
 )
 

@@ -4,10 +4,14 @@
 #include "common/util/error.hpp"
 #include "common/util/utf8.hpp"
 
+#include <lz4frame.h>
+#include <lz4hc.h>
 #include <nlohmann/json.hpp>
 #include <zstd.h>
 
+#include <array>
 #include <cctype>
+#include <cstdint>
 #include <memory>
 
 namespace fahras {
@@ -118,49 +122,101 @@ namespace {
 
 // The stored form (docs/schema.md, "Document data"). Schema version 1 stored the JSON object
 // itself, and Xapian's glass backend deflated it (zlib): inflating the ten hits of a query was
-// a tenth of a search. Version 2 stores it compressed with zstd, which decodes about twice as
-// fast; glass keeps deflate's output only when it is smaller, and it never is for a zstd
-// frame, so the bytes are stored as they are and nothing inflates them again:
+// a tenth of a search. Version 2 stored a zstd frame, which glass cannot deflate further; but
+// zstd builds its entropy tables again for every frame, and a 2.6 KB news article took 6-7 us
+// to decode, a sixth of a hit's cost. Version 3 stores an LZ4 frame (LZ4HC, with its content
+// size and checksum): it decodes in about 2 us, at 27% more bytes than zstd (1.5 KB an ANT
+// article; bench/search-latency.md, "Stored data as LZ4 frames"):
 //
-//   kStoredZstd | LEB128 byte count of the id | the id | zstd frame of the JSON without "id"
+//   kStoredLz4 | LEB128 byte count of the id | the id | LZ4 frame of the JSON without "id", whitened
+//
+// LZ4 has no entropy stage, and glass deflates a record whenever that makes it smaller (Xapian
+// has no option against it): raw, 13% of an LZ4 frame of Arabic text would go, and every hit
+// would be inflated again. So the frame is XORed with a fixed pseudo-random keystream
+// (whiten()), which deflate cannot shrink; undoing it costs a pass over 1.5 KB.
 //
 // The id stays outside the frame so that damaged data is reported with the document it
 // belongs to. The frame carries its content size and a checksum (damage is found, never
-// decoded into wrong text). A version-1 record starts with '{' and is read as before.
+// decoded into wrong text). A version-2 record (kStoredZstd: a zstd frame, not whitened) and a
+// version-1 record (it starts with '{') read as before.
 constexpr char kStoredZstd = '\x01';
-// zstd's default level: levels 6 and 19 make the 2-3 KB news articles only 4% and 7% smaller,
-// at 2.5 and 25 times the time to compress (bench/search-latency.md).
-constexpr int kStoredZstdLevel = 3;
+constexpr char kStoredLz4 = '\x02';
+// LZ4HC's default level: levels 4 and 12 make the articles 0.3% larger and 0.4% smaller; the
+// decoder's speed is the same.
+constexpr int kStoredLz4Level = LZ4HC_CLEVEL_DEFAULT;
 // A frame claiming more than this is damaged (no field of a document comes near it).
 constexpr unsigned long long kMaxStoredBytes = 1ULL << 31;
-// Nor can a frame hold more than this many bytes for each of its own: a block of at most 128 KiB
-// takes at least 4 bytes (a 3-byte header and one repeated byte). A damaged content size is
-// refused before the buffer is sized by it.
+// Nor can a frame hold more than this many bytes for each of its own: a zstd block of at most
+// 128 KiB takes at least 4 bytes (a 3-byte header and one repeated byte), and an LZ4 sequence
+// writes at most 255 bytes of match a byte of length. A damaged content size is refused before
+// the buffer is sized by it.
 constexpr unsigned long long kMaxZstdExpansion = (128 * 1024) / 4;
+constexpr unsigned long long kMaxLz4Expansion = 256;
 
-struct FreeCCtx {
-    void operator()(ZSTD_CCtx* c) const noexcept { ZSTD_freeCCtx(c); }
-};
 struct FreeDCtx {
     void operator()(ZSTD_DCtx* d) const noexcept { ZSTD_freeDCtx(d); }
 };
+struct FreeLz4C {
+    void operator()(LZ4F_cctx* c) const noexcept { LZ4F_freeCompressionContext(c); }
+};
+struct FreeLz4D {
+    void operator()(LZ4F_dctx* d) const noexcept { LZ4F_freeDecompressionContext(d); }
+};
 
-// One context per thread, kept: creating one costs more than compressing a small document.
-ZSTD_CCtx& compress_context() {
-    thread_local const std::unique_ptr<ZSTD_CCtx, FreeCCtx> cctx = [] {
-        std::unique_ptr<ZSTD_CCtx, FreeCCtx> c(ZSTD_createCCtx());
-        if (!c) throw std::bad_alloc();
-        ZSTD_CCtx_setParameter(c.get(), ZSTD_c_compressionLevel, kStoredZstdLevel);
-        ZSTD_CCtx_setParameter(c.get(), ZSTD_c_checksumFlag, 1);
-        return c;
+// One context per thread, kept: creating one costs more than compressing a small document
+// (LZ4HC's holds 256 KB of match tables).
+LZ4F_cctx& lz4_compress_context() {
+    thread_local const std::unique_ptr<LZ4F_cctx, FreeLz4C> cctx = [] {
+        LZ4F_cctx* c = nullptr;
+        if (LZ4F_isError(LZ4F_createCompressionContext(&c, LZ4F_VERSION))) throw std::bad_alloc();
+        return std::unique_ptr<LZ4F_cctx, FreeLz4C>(c);
     }();
     return *cctx;
 }
 
-ZSTD_DCtx& decompress_context() {
+LZ4F_dctx& lz4_decompress_context() {
+    thread_local const std::unique_ptr<LZ4F_dctx, FreeLz4D> dctx = [] {
+        LZ4F_dctx* d = nullptr;
+        if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION))) throw std::bad_alloc();
+        return std::unique_ptr<LZ4F_dctx, FreeLz4D>(d);
+    }();
+    return *dctx;
+}
+
+ZSTD_DCtx& zstd_decompress_context() {
     thread_local const std::unique_ptr<ZSTD_DCtx, FreeDCtx> dctx(ZSTD_createDCtx());
     if (!dctx) throw std::bad_alloc();
     return *dctx;
+}
+
+// The keystream of whiten(): 64 KiB, the little-endian bytes of splitmix64's outputs from
+// state 0 (docs/schema.md). Its period is twice deflate's 32 KiB window, so deflate never sees
+// it repeat.
+constexpr std::size_t kKeystreamBytes = 1 << 16;
+const std::array<std::uint8_t, kKeystreamBytes>& keystream() {
+    static const auto table = [] {
+        std::array<std::uint8_t, kKeystreamBytes> k{};
+        std::uint64_t state = 0;
+        for (std::size_t i = 0; i < kKeystreamBytes; i += 8) {
+            state += 0x9E3779B97F4A7C15ULL;
+            std::uint64_t z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+            z ^= z >> 31;
+            for (std::size_t b = 0; b < 8; ++b) k[i + b] = static_cast<std::uint8_t>(z >> (8 * b));
+        }
+        return k;
+    }();
+    return table;
+}
+
+// out[i] = in[i] XOR keystream[i mod 64 KiB]: its own inverse.
+void whiten(const char* in, char* out, std::size_t n) noexcept {
+    const std::uint8_t* k = keystream().data();
+    for (std::size_t at = 0; at < n; at += kKeystreamBytes) {
+        const std::size_t m = std::min(n - at, kKeystreamBytes);
+        for (std::size_t i = 0; i < m; ++i) out[at + i] = static_cast<char>(static_cast<std::uint8_t>(in[at + i]) ^ k[i]);
+    }
 }
 
 std::string stored_json(const nlohmann::json& j) {
@@ -186,17 +242,36 @@ std::string encode_stored(const Document& doc) {
     std::string id = doc.id;
     if (utf8::find_invalid(id) != std::string::npos) id = nlohmann::json::parse(stored_json(id)).get<std::string>();
 
-    std::string out(1, kStoredZstd);
+    std::string out(1, kStoredLz4);
     for (std::size_t n = id.size();; n >>= 7) {
         out += static_cast<char>(n < 0x80 ? n : (n & 0x7F) | 0x80);
         if (n < 0x80) break;
     }
     out += id;
     const std::size_t header = out.size();
-    out.resize(header + ZSTD_compressBound(json.size()));
-    const std::size_t n = ZSTD_compress2(&compress_context(), out.data() + header, out.size() - header, json.data(), json.size());
-    if (ZSTD_isError(n)) throw Error("document " + id + ": cannot compress its stored data: " + ZSTD_getErrorName(n));
-    out.resize(header + n);
+    LZ4F_preferences_t prefs{};
+    prefs.compressionLevel = kStoredLz4Level;
+    prefs.frameInfo.blockSizeID = LZ4F_max4MB;
+    prefs.frameInfo.blockMode = LZ4F_blockLinked;
+    prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+    prefs.frameInfo.contentSize = json.size();
+    out.resize(header + LZ4F_HEADER_SIZE_MAX + LZ4F_compressBound(json.size(), &prefs));
+    LZ4F_cctx& cctx = lz4_compress_context();
+    auto fail = [&](std::size_t code) {
+        return Error("document " + id + ": cannot compress its stored data: " + LZ4F_getErrorName(code));
+    };
+    std::size_t n = header;
+    std::size_t r = LZ4F_compressBegin(&cctx, out.data() + n, out.size() - n, &prefs);
+    if (LZ4F_isError(r)) throw fail(r);
+    n += r;
+    r = LZ4F_compressUpdate(&cctx, out.data() + n, out.size() - n, json.data(), json.size(), nullptr);
+    if (LZ4F_isError(r)) throw fail(r);
+    n += r;
+    r = LZ4F_compressEnd(&cctx, out.data() + n, out.size() - n, nullptr);
+    if (LZ4F_isError(r)) throw fail(r);
+    n += r;
+    whiten(out.data() + header, out.data() + header, n - header);
+    out.resize(n);
     return out;
 }
 
@@ -331,7 +406,7 @@ class StoredReader {
 } // namespace
 
 Document decode_stored(std::string_view data) {
-    if (data.empty() || data[0] != kStoredZstd) {
+    if (data.empty() || (data[0] != kStoredLz4 && data[0] != kStoredZstd)) {
         // Version 1: the JSON object itself. Anything else below a space is no JSON, and no
         // format this version knows (a newer writer's): say so rather than show an empty hit.
         if (!data.empty() && static_cast<unsigned char>(data[0]) < 0x20 && data[0] != ' ' && data[0] != '\t' &&
@@ -361,16 +436,47 @@ Document decode_stored(std::string_view data) {
         return Error("stored data of document " + std::string(id) + " is damaged: " + std::string(why));
     };
 
-    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
-    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) throw damaged("no zstd frame header");
-    if (size > kMaxStoredBytes || size > frame.size() * kMaxZstdExpansion) {
-        throw damaged("its zstd frame of " + std::to_string(frame.size()) + " bytes claims " + std::to_string(size));
-    }
     thread_local std::string json; // reused: no allocation a hit once it has grown
-    json.resize(static_cast<std::size_t>(size));
-    const std::size_t n = ZSTD_decompressDCtx(&decompress_context(), json.data(), json.size(), frame.data(), frame.size());
-    if (ZSTD_isError(n)) throw damaged(std::string("zstd: ") + ZSTD_getErrorName(n));
-    if (n != size) throw damaged("its zstd frame holds fewer bytes than it claims");
+    if (data[0] == kStoredLz4) {
+        thread_local std::string plain; // the frame, no longer whitened
+        plain.resize(frame.size());
+        whiten(frame.data(), plain.data(), frame.size());
+        LZ4F_dctx& dctx = lz4_decompress_context();
+        auto lz4_damaged = [&](std::string_view why) {
+            LZ4F_resetDecompressionContext(&dctx); // (a frame left half read)
+            return damaged(why);
+        };
+        LZ4F_frameInfo_t info{};
+        std::size_t header = plain.size();
+        const std::size_t r = LZ4F_getFrameInfo(&dctx, &info, plain.data(), &header);
+        if (LZ4F_isError(r)) throw lz4_damaged(std::string("no LZ4 frame header: ") + LZ4F_getErrorName(r));
+        const unsigned long long size = info.contentSize;
+        if (size == 0) throw lz4_damaged("its LZ4 frame does not say its size");
+        if (info.contentChecksumFlag != LZ4F_contentChecksumEnabled) throw lz4_damaged("its LZ4 frame has no checksum");
+        if (size > kMaxStoredBytes || size > frame.size() * kMaxLz4Expansion) {
+            throw lz4_damaged("its LZ4 frame of " + std::to_string(frame.size()) + " bytes claims " + std::to_string(size));
+        }
+        json.resize(static_cast<std::size_t>(size));
+        std::size_t written = json.size();
+        std::size_t read = plain.size() - header;
+        LZ4F_decompressOptions_t options{};
+        options.stableDst = 1;
+        const std::size_t left = LZ4F_decompress(&dctx, json.data(), &written, plain.data() + header, &read, &options);
+        if (LZ4F_isError(left)) throw lz4_damaged(std::string("lz4: ") + LZ4F_getErrorName(left));
+        if (left != 0) throw lz4_damaged("its LZ4 frame is cut short");
+        if (written != size) throw damaged("its LZ4 frame holds fewer bytes than it claims");
+        if (header + read != plain.size()) throw damaged("bytes follow its LZ4 frame");
+    } else {
+        const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+        if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) throw damaged("no zstd frame header");
+        if (size > kMaxStoredBytes || size > frame.size() * kMaxZstdExpansion) {
+            throw damaged("its zstd frame of " + std::to_string(frame.size()) + " bytes claims " + std::to_string(size));
+        }
+        json.resize(static_cast<std::size_t>(size));
+        const std::size_t n = ZSTD_decompressDCtx(&zstd_decompress_context(), json.data(), json.size(), frame.data(), frame.size());
+        if (ZSTD_isError(n)) throw damaged(std::string("zstd: ") + ZSTD_getErrorName(n));
+        if (n != size) throw damaged("its zstd frame holds fewer bytes than it claims");
+    }
 
     Document doc;
     if (!StoredReader(json).read(doc)) doc = decode_stored_json(json);

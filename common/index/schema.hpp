@@ -11,9 +11,10 @@ namespace fahras {
 /// Bumped whenever the meaning of a term, slot or the document data changes. The indexer
 /// writes this version and adds only to databases of it; the searcher reads it and the older
 /// versions from kOldestReadableSchemaVersion on, and refuses any other.
-/// 2: the document data is zstd-compressed (encode_stored); 1 stored the JSON object itself.
-inline constexpr int kSchemaVersion = 2;
-/// Version 1 differs only in the document data, which decode_stored() reads in both forms.
+/// 3: the document data is a whitened LZ4 frame (encode_stored); 2 stored a zstd frame, 1 the
+/// JSON object itself.
+inline constexpr int kSchemaVersion = 3;
+/// Versions 1 and 2 differ only in the document data, which decode_stored() reads in all forms.
 inline constexpr int kOldestReadableSchemaVersion = 1;
 
 namespace prefix {
