@@ -1,5 +1,6 @@
 // What a hit's stored document costs: reading it from the database (Xapian's docdata B-tree,
-// pread()s of 8 KB blocks from the page cache), then decoding it (zstd, then the JSON fields).
+// pread()s of 8 KB blocks from the page cache), then decoding it (LZ4, or zstd in a schema-2
+// database, then the JSON fields).
 // The searcher does both for each hit it shows, so this is the floor of a hit's cost before
 // its snippet is made.
 //

@@ -12,6 +12,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace fahras {
@@ -210,13 +211,20 @@ const std::array<std::uint8_t, kKeystreamBytes>& keystream() {
     return table;
 }
 
-// out[i] = in[i] XOR keystream[i mod 64 KiB]: its own inverse.
+// out[i] = in[i] XOR keystream[i mod 64 KiB]: its own inverse. Eight bytes at a time (a 1.5 KB
+// frame in some 200 steps); `in` and `out` may be the same.
 void whiten(const char* in, char* out, std::size_t n) noexcept {
     const std::uint8_t* k = keystream().data();
-    for (std::size_t at = 0; at < n; at += kKeystreamBytes) {
-        const std::size_t m = std::min(n - at, kKeystreamBytes);
-        for (std::size_t i = 0; i < m; ++i) out[at + i] = static_cast<char>(static_cast<std::uint8_t>(in[at + i]) ^ k[i]);
+    std::size_t i = 0;
+    for (std::size_t at = 0; i + 8 <= n; i += 8, at = (at + 8) & (kKeystreamBytes - 1)) {
+        std::uint64_t word = 0;
+        std::uint64_t key = 0;
+        std::memcpy(&word, in + i, 8);
+        std::memcpy(&key, k + at, 8);
+        word ^= key;
+        std::memcpy(out + i, &word, 8);
     }
+    for (; i < n; ++i) out[i] = static_cast<char>(static_cast<std::uint8_t>(in[i]) ^ k[i & (kKeystreamBytes - 1)]);
 }
 
 std::string stored_json(const nlohmann::json& j) {
