@@ -23,6 +23,7 @@ extern "C" int fahras_fuzz_query(const std::uint8_t* data, std::size_t size);
 extern "C" int fahras_fuzz_jsonl(const std::uint8_t* data, std::size_t size);
 extern "C" int fahras_fuzz_wikixml(const std::uint8_t* data, std::size_t size);
 extern "C" int fahras_fuzz_snippet(const std::uint8_t* data, std::size_t size);
+extern "C" int fahras_fuzz_stored(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
@@ -35,6 +36,7 @@ const std::map<std::string, Target>& targets() {
         {"fuzz_jsonl", &fahras_fuzz_jsonl},
         {"fuzz_wikixml", &fahras_fuzz_wikixml},
         {"fuzz_snippet", &fahras_fuzz_snippet},
+        {"fuzz_stored", &fahras_fuzz_stored},
     };
     return all;
 }

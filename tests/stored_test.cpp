@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <lz4frame.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -137,6 +138,54 @@ TEST_CASE("stored documents read back exactly as written", "[stored]") {
     }
 }
 
+TEST_CASE("a schema-3 record is what docs/schema.md says: an LZ4 frame XORed with splitmix64's bytes", "[stored]") {
+    // The keystream as another program would write it from the documentation.
+    auto keystream_byte = [](std::size_t i) {
+        std::uint64_t state = 0;
+        std::uint64_t z = 0;
+        for (std::size_t k = 0; k <= (i % 65536) / 8; ++k) {
+            state += 0x9E3779B97F4A7C15ULL;
+            z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+            z ^= z >> 31;
+        }
+        return static_cast<char>(z >> (8 * (i % 8)));
+    };
+    const Document doc = article();
+    const std::string stored = encode_stored(doc);
+    REQUIRE(stored[0] == '\x02');
+    REQUIRE(static_cast<std::size_t>(stored[1]) == doc.id.size());
+    REQUIRE(stored.substr(2, doc.id.size()) == doc.id);
+    std::string frame = stored.substr(2 + doc.id.size());
+    for (std::size_t i = 0; i < frame.size(); ++i) frame[i] = static_cast<char>(frame[i] ^ keystream_byte(i));
+    // What `lz4 -d` reads: the JSON without "id".
+    LZ4F_dctx* d = nullptr;
+    REQUIRE(!LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION)));
+    std::string json(4096, '\0');
+    std::size_t written = json.size();
+    std::size_t read = frame.size();
+    const std::size_t left = LZ4F_decompress(d, json.data(), &written, frame.data(), &read, nullptr);
+    LZ4F_freeDecompressionContext(d);
+    REQUIRE(left == 0);
+    CHECK(read == frame.size());
+    json.resize(written);
+    const auto j = nlohmann::json::parse(json);
+    CHECK(!j.contains("id"));
+    CHECK(j.at("title") == doc.title);
+    CHECK(j.at("body") == doc.body);
+    CHECK(j.at("url") == doc.url);
+
+    // And the other way: a record another program built from the documentation reads back.
+    LZ4F_preferences_t prefs{};
+    prefs.frameInfo.contentSize = json.size();
+    prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+    std::string theirs(LZ4F_compressFrameBound(json.size(), &prefs), '\0');
+    theirs.resize(LZ4F_compressFrame(theirs.data(), theirs.size(), json.data(), json.size(), &prefs));
+    for (std::size_t i = 0; i < theirs.size(); ++i) theirs[i] = static_cast<char>(theirs[i] ^ keystream_byte(i));
+    check_same(decode_stored(std::string("\x02") + static_cast<char>(doc.id.size()) + doc.id + theirs), doc);
+}
+
 TEST_CASE("stored documents: optional fields absent, empty body, one field at a time", "[stored]") {
     Document doc;
     doc.id = "quran-1-1";
@@ -209,6 +258,7 @@ TEST_CASE("damaged stored data is an error naming the document, never a crash", 
             CAPTURE(n);
             CHECK_THROWS_WITH(decode_stored(stored.substr(0, n)), Catch::Contains("document " + doc.id + " is damaged"));
         }
+        check_same(decode_stored(stored), doc);
     }
     SECTION("every byte of the frame flipped") {
         // The frame's checksum finds what the decoder itself does not.
@@ -218,6 +268,8 @@ TEST_CASE("damaged stored data is an error naming the document, never a crash", 
             bad[i] = static_cast<char>(bad[i] ^ 0x5a);
             CHECK_THROWS_AS(decode_stored(bad), Error);
         }
+        // The decoder's context is reset after each error: the record itself still reads.
+        check_same(decode_stored(stored), doc);
     }
     SECTION("garbage after the frame") {
         CHECK_THROWS_WITH(decode_stored(stored + "xyz"), Catch::Contains("document " + doc.id));

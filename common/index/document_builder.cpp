@@ -259,8 +259,16 @@ std::string encode_stored(const Document& doc) {
     const std::size_t header = out.size();
     LZ4F_preferences_t prefs{};
     prefs.compressionLevel = kStoredLz4Level;
-    prefs.frameInfo.blockSizeID = LZ4F_max4MB;
+    // The smallest block size that holds the whole JSON (up to 4 MB blocks, linked): the
+    // decoder sizes its buffers by it, and a news article needs no more than 64 KB. Flushed
+    // as it goes, so the bound below holds no block held back (4 MB with the largest size).
+    const std::size_t size = json.size();
+    prefs.frameInfo.blockSizeID = size <= (64U << 10)  ? LZ4F_max64KB
+                                : size <= (256U << 10) ? LZ4F_max256KB
+                                : size <= (1U << 20)   ? LZ4F_max1MB
+                                                       : LZ4F_max4MB;
     prefs.frameInfo.blockMode = LZ4F_blockLinked;
+    prefs.autoFlush = 1;
     prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
     prefs.frameInfo.contentSize = json.size();
     out.resize(header + LZ4F_HEADER_SIZE_MAX + LZ4F_compressBound(json.size(), &prefs));

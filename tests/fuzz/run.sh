@@ -5,14 +5,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_query fuzz_jsonl fuzz_wikixml fuzz_snippet)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_query fuzz_jsonl fuzz_wikixml fuzz_snippet fuzz_stored)
 build=$root/build/fuzz
 CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAHRAS_FUZZ=ON \
     -DFAHRAS_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}" >/dev/null
 
 # Seeds: real lines of the bundled corpus (news, Quran with full marks), queries, wiki pages.
-seeds=$build/seeds; rm -rf "$seeds"; mkdir -p "$seeds/text" "$seeds/jsonl" "$seeds/query" "$seeds/wikixml" "$seeds/snippet"
+seeds=$build/seeds; rm -rf "$seeds"; mkdir -p "$seeds/text" "$seeds/jsonl" "$seeds/query" "$seeds/wikixml" "$seeds/snippet" "$seeds/stored"
 # (head closes the pipe early: zstd's SIGPIPE is expected, hence the || true.)
 { zstd -dc "$root/corpus/news-sample.jsonl.zst" || true; } | head -200 | split -l 1 - "$seeds/jsonl/news-"
 { zstd -dc "$root/corpus/quran.jsonl.zst" || true; } | head -100 | split -l 1 - "$seeds/jsonl/quran-"
@@ -48,10 +48,40 @@ i=0; for f in "$seeds"/text/*; do i=$((i+1))
     { printf "\\$(printf %03o $((i * 37 % 256)))\\$(printf %03o $((i * 11 % 256)))\\000"; cat "$f"; } > "$seeds/snippet/s$i"
 done
 
+# Stored documents: a mode byte (1-255: damage recipes), then id, title and body split at NULs;
+# and mode 0 with records of all three formats as they are.
+i=0; for f in "$seeds"/text/*; do i=$((i+1)); [ $i -le 60 ] || break
+    { printf "\\$(printf %03o $((i * 53 % 255 + 1)))seed-$i\\000"; head -c 200 "$f"; printf '\\000'; cat "$f"; } > "$seeds/stored/s$i"
+done
+python3 - "$seeds/stored" <<'PY'
+import json, os, subprocess, sys
+out = sys.argv[1]
+doc = {"title": "عنوان", "body": "قال وزير الدولة إن الاتفاقية النووية للتمدد إقليميا"}
+plain = json.dumps(doc, ensure_ascii=False).encode()
+def keystream(n):  # docs/schema.md: splitmix64 from state 0, little-endian, 64 KiB period
+    out, state, mask = bytearray(), 0, (1 << 64) - 1
+    while len(out) < 65536:
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        out += (z ^ (z >> 31)).to_bytes(8, "little")
+    return bytes(out[i % 65536] for i in range(n))
+open(os.path.join(out, "plain.json"), "wb").write(plain)  # (a file: both tools write its content size)
+zstd = subprocess.run(["zstd", "-q", "-c", "--check", os.path.join(out, "plain.json")], capture_output=True, check=True).stdout
+lz4 = subprocess.run(["lz4", "-q", "-9", "--content-size", "-c", os.path.join(out, "plain.json")], capture_output=True, check=True).stdout
+os.remove(os.path.join(out, "plain.json"))
+v3 = bytes(a ^ b for a, b in zip(lz4, keystream(len(lz4))))
+v1 = json.dumps(dict(doc, id="a"), ensure_ascii=False).encode()
+for name, data in {"v1": v1, "v1-cut": v1[:20], "v2": b"\x01\x01a" + zstd, "v3": b"\x02\x01a" + v3,
+                   "v3-not-whitened": b"\x02\x01a" + lz4, "v3-cut": b"\x02\x01a" + v3[:25]}.items():
+    open(os.path.join(out, name), "wb").write(b"\0" + data)
+PY
+
 logs=$build/logs; mkdir -p "$logs"
 for t in "${targets[@]}"; do
     case $t in fuzz_analyzer) s=$seeds/text ;; fuzz_query) s=$seeds/query ;; fuzz_wikixml) s=$seeds/wikixml ;;
-               fuzz_snippet) s=$seeds/snippet ;; *) s=$seeds/jsonl ;; esac
+               fuzz_snippet) s=$seeds/snippet ;; fuzz_stored) s=$seeds/stored ;; *) s=$seeds/jsonl ;; esac
     work=$build/corpus/$t crashes=$build/crashes/$t; mkdir -p "$work" "$crashes"
     echo "== $t: ${seconds}s"
     # One process at a time; the whole log is kept in build/fuzz/logs/, CPU time from time(1).
