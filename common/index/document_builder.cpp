@@ -157,31 +157,25 @@ constexpr unsigned long long kMaxLz4Expansion = 256;
 struct FreeDCtx {
     void operator()(ZSTD_DCtx* d) const noexcept { ZSTD_freeDCtx(d); }
 };
-struct FreeLz4C {
-    void operator()(LZ4F_cctx* c) const noexcept { LZ4F_freeCompressionContext(c); }
-};
-struct FreeLz4D {
-    void operator()(LZ4F_dctx* d) const noexcept { LZ4F_freeDecompressionContext(d); }
-};
-
-// One context per thread, kept: creating one costs more than compressing a small document
-// (LZ4HC's holds 256 KB of match tables).
-LZ4F_cctx& lz4_compress_context() {
-    thread_local const std::unique_ptr<LZ4F_cctx, FreeLz4C> cctx = [] {
-        LZ4F_cctx* c = nullptr;
-        if (LZ4F_isError(LZ4F_createCompressionContext(&c, LZ4F_VERSION))) throw std::bad_alloc();
-        return std::unique_ptr<LZ4F_cctx, FreeLz4C>(c);
+// One LZ4 context of each kind per thread, kept: creating one costs more than compressing a
+// small document (LZ4HC's holds 256 KB of match tables).
+template <class Context, LZ4F_errorCode_t (*Create)(Context**, unsigned), LZ4F_errorCode_t (*Free)(Context*)>
+Context& lz4_context() {
+    struct Release {
+        void operator()(Context* c) const noexcept { Free(c); }
+    };
+    thread_local const std::unique_ptr<Context, Release> context = [] {
+        Context* c = nullptr;
+        if (LZ4F_isError(Create(&c, LZ4F_VERSION))) throw std::bad_alloc();
+        return std::unique_ptr<Context, Release>(c);
     }();
-    return *cctx;
+    return *context;
 }
-
+LZ4F_cctx& lz4_compress_context() {
+    return lz4_context<LZ4F_cctx, LZ4F_createCompressionContext, LZ4F_freeCompressionContext>();
+}
 LZ4F_dctx& lz4_decompress_context() {
-    thread_local const std::unique_ptr<LZ4F_dctx, FreeLz4D> dctx = [] {
-        LZ4F_dctx* d = nullptr;
-        if (LZ4F_isError(LZ4F_createDecompressionContext(&d, LZ4F_VERSION))) throw std::bad_alloc();
-        return std::unique_ptr<LZ4F_dctx, FreeLz4D>(d);
-    }();
-    return *dctx;
+    return lz4_context<LZ4F_dctx, LZ4F_createDecompressionContext, LZ4F_freeDecompressionContext>();
 }
 
 ZSTD_DCtx& zstd_decompress_context() {
@@ -234,7 +228,7 @@ std::string stored_json(const nlohmann::json& j) {
 
 } // namespace
 
-std::string encode_stored(const Document& doc) {
+std::string stored_fields_json(const Document& doc) {
     nlohmann::json j = nlohmann::json::object();
     j["title"] = doc.title;
     j["body"] = doc.body;
@@ -243,7 +237,11 @@ std::string encode_stored(const Document& doc) {
     if (!doc.category.empty()) j["category"] = doc.category;
     if (!doc.url.empty()) j["url"] = doc.url;
     if (!doc.extra.empty()) j["extra"] = doc.extra;
-    const std::string json = stored_json(j);
+    return stored_json(j);
+}
+
+std::string encode_stored(const Document& doc) {
+    const std::string json = stored_fields_json(doc);
 
     // The id as the JSON of version 1 would have read back: ill-formed UTF-8 replaced as
     // nlohmann replaces it (the reader repairs it before; this is the same safety net).

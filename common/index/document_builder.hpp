@@ -41,6 +41,8 @@ class DocumentBuilder {
 /// The stored form of a document (Xapian document data): a JSON object with the original
 /// id, title, body and the optional fields. Snippets are built from it.
 [[nodiscard]] std::string encode_stored(const Document& doc);
+/// The JSON object that encode_stored() compresses: every field but the id (docs/schema.md).
+[[nodiscard]] std::string stored_fields_json(const Document& doc);
 [[nodiscard]] Document decode_stored(std::string_view data);
 /// The same through a general JSON parser (nlohmann): what decode_stored() falls back to for
 /// data its direct reader does not take, and the reference its tests compare with.
