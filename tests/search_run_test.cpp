@@ -1,9 +1,10 @@
 // Running queries end to end: batch files, a bad query among good ones, paging, the stats JSON
 // of the peer benchmark, refusing databases of another schema or analyzer version, and
-// searching a database while it is being written.
+// searching a database while it is being written, and a hit whose stored data is damaged.
 
 #include "common/index/document_builder.hpp"
 #include "common/index/schema.hpp"
+#include "common/search/hit_pool.hpp"
 #include "common/search/search_run.hpp"
 #include "support/search_fixture.hpp"
 
@@ -212,4 +213,44 @@ TEST_CASE("a database being written can be searched: last commit seen, no crash 
     // The weights for snippets read term statistics too: they survive the same way.
     CHECK_FALSE(searcher.highlight_weights(parsed.highlight).empty());
     CHECK(Searcher(db).search(parsed.query, options).hits.size() == 24);
+}
+
+TEST_CASE("a hit whose stored data is damaged fails its query, naming the document; the others run", "[batch][safety]") {
+    test::TempDir dir;
+    const std::string db = dir / "db";
+    test::index_into(db, {test::data_path("news-60.jsonl.zst")});
+    std::string damaged_id;
+    {
+        Searcher searcher(db);
+        const auto results = searcher.search(parse_query("الحكومة", searcher.analyzer()), {});
+        REQUIRE(!results.hits.empty());
+        damaged_id = results.hits.front().doc.id;
+        // A byte in the middle of its LZ4 frame flipped on disk (a bad sector, a bad copy).
+        Xapian::WritableDatabase w(db, Xapian::DB_OPEN);
+        Xapian::Document d = w.get_document(results.hits.front().docid);
+        std::string data = d.get_data();
+        REQUIRE(data[0] == '\x02');
+        data[data.size() / 2] = static_cast<char>(data[data.size() / 2] ^ 0x10);
+        d.set_data(data);
+        w.replace_document(results.hits.front().docid, d);
+        w.commit();
+    }
+    const std::size_t threads = GENERATE(1, 2);
+    CAPTURE(threads);
+    Searcher searcher(db);
+    HitPool pool(searcher, threads);
+    std::istringstream in("a\tالحكومة\nb\tكأس العالم\n");
+    const auto queries = read_queries(in, "q.tsv");
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-search", messages);
+    RecordingPrinter printer;
+    RunOptions options;
+    options.search.count = 10;
+    const RunSummary summary = run_queries(searcher, queries, options, printer, diagnostics, nullptr, &pool);
+    CHECK(summary.errors == 1);
+    CHECK(messages.str().rfind("fahras-search: q.tsv:1: query a 'الحكومة': stored data of document " + damaged_id + " is damaged: ", 0) == 0);
+    REQUIRE(!printer.events.empty());
+    CHECK(printer.events[0] == "error a");
+    CHECK(printer.events[1] == "begin b");
+    CHECK(printer.events.back() == "finish");
 }
