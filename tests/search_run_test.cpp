@@ -215,7 +215,7 @@ TEST_CASE("a database being written can be searched: last commit seen, no crash 
     CHECK(Searcher(db).search(parsed.query, options).hits.size() == 24);
 }
 
-TEST_CASE("a hit whose stored data is damaged fails its query, naming the document; the others run", "[batch][safety]") {
+TEST_CASE("a hit whose stored data is damaged fails its query, naming the document, and the others run", "[batch][safety]") {
     test::TempDir dir;
     const std::string db = dir / "db";
     test::index_into(db, {test::data_path("news-60.jsonl.zst")});
