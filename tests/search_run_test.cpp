@@ -30,6 +30,27 @@ class RecordingPrinter final : public Printer {
     void finish(const RunSummary&) override { events.emplace_back("finish"); }
 };
 
+// What a batch run of `tsv` (qid<TAB>query lines, file name q.tsv) printed and reported.
+struct Batch {
+    RunSummary summary;
+    std::string messages;
+    std::vector<std::string> events;
+};
+Batch run_batch(Searcher& searcher, const std::string& tsv, std::size_t count, HitPool* pool = nullptr) {
+    std::istringstream in(tsv);
+    const auto queries = read_queries(in, "q.tsv");
+    std::ostringstream messages;
+    Diagnostics diagnostics("fahras-search", messages);
+    RecordingPrinter printer;
+    RunOptions options;
+    options.search.count = count;
+    Batch out;
+    out.summary = run_queries(searcher, queries, options, printer, diagnostics, nullptr, pool);
+    out.messages = messages.str();
+    out.events = std::move(printer.events);
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("batch files: qid<TAB>query or bare lines, blank lines skipped, CRLF accepted", "[batch]") {
@@ -46,28 +67,21 @@ TEST_CASE("batch files: qid<TAB>query or bare lines, blank lines skipped, CRLF a
 }
 
 TEST_CASE("batch: a bad query is reported with its qid and line, the others still run", "[batch]") {
-    Searcher& searcher = test::search_fixture();
-    std::istringstream in("a\tقطر\nb\t-قطر\nc\tالكويت\nd\tكلمةغيرموجودة\n");
-    const auto queries = read_queries(in, "q.tsv");
-    std::ostringstream messages;
-    Diagnostics diagnostics("fahras-search", messages);
-    RecordingPrinter printer;
-    RunOptions options;
-    options.search.count = 1;
-    const RunSummary summary = run_queries(searcher, queries, options, printer, diagnostics);
-    CHECK(summary.queries == 4);
-    CHECK(summary.errors == 1);
-    CHECK(summary.queries_with_hits == 2);
-    CHECK(messages.str() == "fahras-search: q.tsv:2: query b '-قطر': query has only exclusions; add a word to search for\n");
-    REQUIRE(printer.events.size() == 10);
-    CHECK(printer.events[0] == "begin a");
-    CHECK(printer.events[1].rfind("hit a ", 0) == 0);
-    CHECK(printer.events[1].find("+snippet") != std::string::npos);
-    CHECK(printer.events[3] == "error b");
-    CHECK(printer.events[4] == "begin c");
-    CHECK(printer.events[7] == "begin d");
-    CHECK(printer.events[8] == "end d");
-    CHECK(printer.events[9] == "finish");
+    const Batch run = run_batch(test::search_fixture(), "a\tقطر\nb\t-قطر\nc\tالكويت\nd\tكلمةغيرموجودة\n", 1);
+    CHECK(run.summary.queries == 4);
+    CHECK(run.summary.errors == 1);
+    CHECK(run.summary.queries_with_hits == 2);
+    CHECK(run.messages == "fahras-search: q.tsv:2: query b '-قطر': query has only exclusions; add a word to search for\n");
+    const auto& events = run.events;
+    REQUIRE(events.size() == 10);
+    CHECK(events[0] == "begin a");
+    CHECK(events[1].rfind("hit a ", 0) == 0);
+    CHECK(events[1].find("+snippet") != std::string::npos);
+    CHECK(events[3] == "error b");
+    CHECK(events[4] == "begin c");
+    CHECK(events[7] == "begin d");
+    CHECK(events[8] == "end d");
+    CHECK(events[9] == "finish");
 }
 
 TEST_CASE("paging: --offset N -n K is the slice of the full ranking, ranks continue", "[batch]") {
@@ -239,18 +253,11 @@ TEST_CASE("a hit whose stored data is damaged fails its query, naming the docume
     CAPTURE(threads);
     Searcher searcher(db);
     HitPool pool(searcher, threads);
-    std::istringstream in("a\tالحكومة\nb\tكأس العالم\n");
-    const auto queries = read_queries(in, "q.tsv");
-    std::ostringstream messages;
-    Diagnostics diagnostics("fahras-search", messages);
-    RecordingPrinter printer;
-    RunOptions options;
-    options.search.count = 10;
-    const RunSummary summary = run_queries(searcher, queries, options, printer, diagnostics, nullptr, &pool);
-    CHECK(summary.errors == 1);
-    CHECK(messages.str().rfind("fahras-search: q.tsv:1: query a 'الحكومة': stored data of document " + damaged_id + " is damaged: ", 0) == 0);
-    REQUIRE(!printer.events.empty());
-    CHECK(printer.events[0] == "error a");
-    CHECK(printer.events[1] == "begin b");
-    CHECK(printer.events.back() == "finish");
+    const Batch run = run_batch(searcher, "a\tالحكومة\nb\tكأس العالم\n", 10, &pool);
+    CHECK(run.summary.errors == 1);
+    CHECK(run.messages.rfind("fahras-search: q.tsv:1: query a 'الحكومة': stored data of document " + damaged_id + " is damaged: ", 0) == 0);
+    REQUIRE(!run.events.empty());
+    CHECK(run.events[0] == "error a");
+    CHECK(run.events[1] == "begin b");
+    CHECK(run.events.back() == "finish");
 }
