@@ -268,8 +268,8 @@ std::string encode_stored(const Document& doc) {
     prefs.frameInfo.blockMode = LZ4F_blockLinked;
     prefs.autoFlush = 1;
     prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
-    prefs.frameInfo.contentSize = json.size();
-    out.resize(header + LZ4F_HEADER_SIZE_MAX + LZ4F_compressBound(json.size(), &prefs));
+    prefs.frameInfo.contentSize = size;
+    out.resize(header + LZ4F_HEADER_SIZE_MAX + LZ4F_compressBound(size, &prefs));
     LZ4F_cctx& cctx = lz4_compress_context();
     auto fail = [&](std::size_t code) {
         return Error("document " + id + ": cannot compress its stored data: " + LZ4F_getErrorName(code));
@@ -278,7 +278,7 @@ std::string encode_stored(const Document& doc) {
     std::size_t r = LZ4F_compressBegin(&cctx, out.data() + n, out.size() - n, &prefs);
     if (LZ4F_isError(r)) throw fail(r);
     n += r;
-    r = LZ4F_compressUpdate(&cctx, out.data() + n, out.size() - n, json.data(), json.size(), nullptr);
+    r = LZ4F_compressUpdate(&cctx, out.data() + n, out.size() - n, json.data(), size, nullptr);
     if (LZ4F_isError(r)) throw fail(r);
     n += r;
     r = LZ4F_compressEnd(&cctx, out.data() + n, out.size() - n, nullptr);

@@ -263,13 +263,13 @@ int Snippeter::add_key(Keys& keys, const std::string& key, const HighlightWeight
     return id;
 }
 
-// Appends the token text[begin, end), whose letter sets (Sink::add below) are `sets`, to `out`
-// with what it matches.
 void Snippeter::push_token(std::vector<Tok>& out, std::uint32_t begin, std::uint32_t end, int key, std::pair<std::uint32_t, std::uint32_t> exact) const {
     out.push_back(Tok{begin, end, key, -1});
     if (!phrases_.empty()) exacts_.push_back(exact);
 }
 
+// Appends the token text[begin, end), whose letter sets (Sink::add below) are `sets`, to `out`
+// with what it matches.
 void Snippeter::add_token(std::string_view text, std::uint32_t begin, std::uint32_t end, const letter_sets::WordLetters& sets, std::vector<Tok>& out) const {
     // A token outside plain Arabic letters and ASCII (Uthmani marks, superscript alef,
     // presentation forms…) skips every letter filter: its skeleton and written-out-alef stem

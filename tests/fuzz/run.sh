@@ -2,7 +2,12 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default 60),
 # seeded with real Arabic from corpus/. Crashes are written to build/fuzz/crashes/<target>/.
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]        (CPU=1 tests/fuzz/run.sh …: SECONDS of CPU time)
+# Needs clang, and the zstd and lz4 tools that make seeds (apt-get install clang zstd lz4): not
+# part of scripts/install-deps.sh, which is what the build and the test suite need.
 set -euo pipefail
+for tool in clang++ zstd lz4; do
+    command -v "$tool" >/dev/null || { echo "fuzz/run.sh: $tool is missing (apt-get install clang zstd lz4)" >&2; exit 2; }
+done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(fuzz_analyzer fuzz_query fuzz_jsonl fuzz_wikixml fuzz_snippet fuzz_stored)
