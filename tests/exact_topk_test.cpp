@@ -543,6 +543,17 @@ TEST_CASE("block-max bounds: every posting under its range's bound, none where t
             has[d >> shift] = true;
         }
         for (std::size_t r = 0; r < ranges; ++r) CHECK((list->range_max[r] > 0) == has[r]);
+        // Where each range's postings start: every posting inside its range's slice, an empty
+        // slice where the range has none, the last one ending at the list's end.
+        REQUIRE(list->range_start.size() == ranges + 1);
+        CHECK(list->range_start.front() == 0);
+        CHECK(list->range_start.back() == list->docids.size());
+        for (std::size_t r = 0; r < ranges; ++r) {
+            CAPTURE(r);
+            CHECK(list->range_start[r] <= list->range_start[r + 1]);
+            CHECK((list->range_start[r] < list->range_start[r + 1]) == has[r]);
+            for (std::size_t p = list->range_start[r]; p < list->range_start[r + 1]; ++p) CHECK(list->docids[p] >> shift == r);
+        }
     }
     CHECK(memory.postings(db, "XZشراك")->range_max[1] == 0); // only in the third range
     CHECK(memory.postings(db, "XZشراك")->range_max[2] > 0);

@@ -59,6 +59,8 @@ struct MemoryCursor {
     /// Block-max bounds (DecodedPostings::range_max), or null: then the term's bound in a range
     /// is `max` if it has a posting there, else 0.
     const float* range_max = nullptr;
+    /// DecodedPostings::range_start (with range_max): range r's postings are [range_start[r], range_start[r + 1]).
+    const std::uint32_t* range_start = nullptr;
     std::size_t ranges = 0;
     double range_scale = 0; ///< termweight · kBoundSlack: range_max[r] · range_scale bounds a part
 
@@ -264,6 +266,7 @@ double sum_in_term_order(const std::vector<double>& parts, const std::uint16_t* 
 class Exclusions {
   public:
     explicit Exclusions(std::vector<Entry> docs) : docs_(std::move(docs)) {}
+    [[nodiscard]] bool empty() const noexcept { return docs_.empty(); }
     bool contains(Xapian::docid d) {
         while (next_ < docs_.size() && docs_[next_].docid < d) ++next_;
         return next_ < docs_.size() && docs_[next_].docid == d;
@@ -507,6 +510,61 @@ struct SharedWalk {
     }
 };
 
+/// The number of bits set in x. (std::popcount is a call into libgcc where the target has no
+/// POPCNT instruction, as Debian's x86-64 baseline has not: this is a few instructions inline.)
+constexpr std::size_t bit_count(std::uint64_t x) noexcept {
+#if defined(__POPCNT__)
+    return static_cast<std::size_t>(std::popcount(x));
+#else
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<std::size_t>((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
+/// The postings of c's list in range r, docids [w0, w1): [begin, end) in its arrays. A long
+/// list knows where each range starts; a short one is searched (its cursor moves to w0).
+std::pair<std::size_t, std::size_t> range_slice(MemoryCursor& c, std::size_t r, Xapian::docid w0, Xapian::docid w1) {
+    if (c.range_start != nullptr) {
+        if (r >= c.ranges) return {c.size, c.size};
+        return {c.range_start[r], c.range_start[r + 1]};
+    }
+    c.skip_to(w0);
+    std::size_t end = c.pos;
+    while (end < c.size && c.docids[end] < w1) ++end;
+    return {c.pos, end};
+}
+
+/// The first place in [p, end) of `docids` (increasing) whose docid is d or more (end if none):
+/// by steps doubling from p, then a binary search in the last one.
+std::size_t gallop(const Xapian::docid* docids, std::size_t p, std::size_t end, Xapian::docid d) {
+    if (p >= end || docids[p] >= d) return p;
+    std::size_t lo = p + 1;
+    std::size_t hi = lo;
+    std::size_t step = 1;
+    while (hi < end && docids[hi] < d) {
+        lo = hi + 1;
+        hi += step;
+        step <<= 1;
+    }
+    hi = std::min(hi, end);
+    return static_cast<std::size_t>(std::lower_bound(docids + lo, docids + hi, d) - docids);
+}
+
+/// How a non-essential term of a range adds its parts to the candidates: by a pass over all its
+/// postings in the range when they are at most this many times the candidates, else by a search
+/// for each candidate. (A pass costs a few instructions a posting and no mispredicted branch; a
+/// search, a dozen branches. Tuned on the 2,000 news headlines: 4 and 12 were slower, 100 no
+/// better; bench/search-latency.md, session 9.)
+constexpr std::size_t kMergeFactor = 32;
+/// The candidates are pruned again before a non-essential term only when the bound of what that
+/// term and the cheaper ones can add has fallen below this fraction of its value at the last
+/// pruning (the first non-essential term always prunes): a pruning looks at every candidate, and
+/// most of them go at the first. (Tuned as kMergeFactor: 1.0, before every term, and 0.75 were
+/// slower.)
+constexpr double kPruneEvery = 0.3;
+
 /// MaxScore over postings in memory, with block-max bounds, range by range (docids
 /// [w0, w0 + 1024), DecodedPostings::kRangeShift): the same exact top k as rank(), cheaper.
 ///
@@ -576,6 +634,10 @@ Ranked rank_ranges(
     };
     std::vector<Driver> drivers; // the range's essential terms, in term order
     drivers.reserve(n);
+    std::vector<Driver> nonessential; // the range's non-essential terms, as present[0, nw)
+    nonessential.reserve(n);
+    std::vector<Driver> contender_terms; // all of the range's terms, in term order
+    contender_terms.reserve(n);
 
     bool done = false;
     Xapian::docid from = 0;
@@ -605,8 +667,7 @@ Ranked rank_ranges(
         const Xapian::docid w0 = static_cast<Xapian::docid>(r << shift);
         const std::uint64_t w1_wide = std::uint64_t{w0} + width;
         const Xapian::docid w1 = w1_wide >= kEnd ? kEnd : static_cast<Xapian::docid>(w1_wide);
-        from = w1;
-        if (w1 == kEnd) done = true;
+        from = w1; // (w1 = kEnd: the last range; the next skip_to(kEnd) ends the walk)
 
         present.clear();
         for (std::size_t i = 0; i < n; ++i) {
@@ -659,55 +720,107 @@ Ranked rank_ranges(
             c.sync();
         }
 
-        // Each document found, in docid order.
+        // The candidates: the documents an essential term is on, less the excluded ones.
+        std::size_t candidates = 0;
+        for (std::size_t w = 0; w < words; ++w) {
+            if (!exclusions.empty()) {
+                for (std::uint64_t bits = seen[w]; bits != 0; bits &= bits - 1) {
+                    const std::size_t off = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+                    if (exclusions.contains(w0 + static_cast<Xapian::docid>(off))) {
+                        seen[w] &= ~(std::uint64_t{1} << (off & 63));
+                        acc[off] = 0;
+                    }
+                }
+            }
+            candidates += bit_count(seen[w]);
+        }
+        matched += candidates;
+
+        // The non-essential terms, term at a time, dearest first. Before each, the candidates
+        // that cannot beat θ even with it and every cheaper one are dropped (the test rank()
+        // makes document by document). Each term adds its parts to the candidates it is on: by
+        // a pass over its postings in the range, the candidates picked out by the bitmap without
+        // a branch, or, when the candidates are few beside its postings, by a search for each.
+        nonessential.resize(nw);
+        double pruned_at = std::numeric_limits<double>::infinity(); // lookup_bound of the last pruning
+        for (std::size_t j = nw; j-- > 0 && candidates > 0;) {
+            // A pruning costs a look at every candidate: only when the bound has fallen enough
+            // since the last one to drop some.
+            if (theta > -std::numeric_limits<double>::infinity() && lookup_bound[j] < kPruneEvery * pruned_at) {
+                pruned_at = lookup_bound[j];
+                candidates = 0;
+                for (std::size_t w = 0; w < words; ++w) {
+                    // (Without a branch: which candidates go is not predictable.)
+                    std::uint64_t keep = seen[w];
+                    for (std::uint64_t bits = keep; bits != 0; bits &= bits - 1) {
+                        const std::size_t off = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+                        const bool stays = !(acc[off] + lookup_bound[j] < theta);
+                        keep &= ~(std::uint64_t{!stays} << (off & 63));
+                        acc[off] *= static_cast<double>(stays); // (0 for one dropped: a sum stays 0 off the candidates)
+                        candidates += static_cast<std::size_t>(stays);
+                    }
+                    seen[w] = keep;
+                }
+                if (candidates == 0) break;
+            }
+            const std::uint16_t t = present[j].term;
+            MemoryCursor& c = cursors[t];
+            const auto [b, e] = range_slice(c, r, w0, w1);
+            nonessential[j] = Driver{t, b, e};
+            if (e - b <= kMergeFactor * candidates) {
+                for (std::size_t p = b; p < e; ++p) {
+                    const std::size_t off = c.docids[p] - w0;
+                    const auto on = static_cast<double>((seen[off >> 6] >> (off & 63)) & 1U);
+                    acc[off] += on * scorer.part_at(c, p); // (+0 off the candidates: their sum stays 0)
+                }
+            } else {
+                std::size_t p = b;
+                for (std::size_t w = 0; w < words && p < e; ++w) {
+                    for (std::uint64_t bits = seen[w]; bits != 0 && p < e; bits &= bits - 1) {
+                        const std::size_t off = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+                        const Xapian::docid d = w0 + static_cast<Xapian::docid>(off);
+                        p = gallop(c.docids, p, e, d);
+                        if (p < e && c.docids[p] == d) acc[off] += scorer.part_at(c, p);
+                    }
+                }
+            }
+        }
+
+        // Each candidate left, in docid order: a contender if the sum of its parts can beat θ.
+        bool sorted = false; // contender_terms holds the range's terms in term order
         for (std::size_t w = 0; w < words; ++w) {
             std::uint64_t bits = seen[w];
             seen[w] = 0;
-            while (bits != 0) {
+            for (; bits != 0; bits &= bits - 1) {
                 const std::size_t off = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-                bits &= bits - 1;
-                double running = acc[off];
+                const double running = acc[off];
                 acc[off] = 0;
-                if (done) continue; // θ is out of reach: only clearing the range
+                // running holds every part of the document, summed in another order than its
+                // weight: the two differ by far less than kBoundSlack's margin.
+                if (done || running * kBoundSlack < theta) continue;
+                if (!sorted) {
+                    contender_terms.assign(drivers.begin(), drivers.end());
+                    contender_terms.insert(contender_terms.end(), nonessential.begin(), nonessential.end());
+                    std::sort(contender_terms.begin(), contender_terms.end(), [](const Driver& a, const Driver& b) { return a.term < b.term; });
+                    sorted = true;
+                }
+                // A contender: its parts again, to sum them in term order.
                 const Xapian::docid d = w0 + static_cast<Xapian::docid>(off);
-                if (exclusions.contains(d)) continue;
-                ++matched;
-                // The non-essential terms, dearest first, while d can still beat θ.
-                bool out_of_reach = false;
-                for (std::size_t j = nw; j-- > 0;) {
-                    if (running + lookup_bound[j] < theta) {
-                        out_of_reach = true;
-                        break;
-                    }
-                    const std::uint16_t t = present[j].term;
-                    MemoryCursor& c = cursors[t];
-                    c.skip_to(d);
-                    if (c.doc == d) {
-                        running += parts[t] = scorer.part(c);
-                        touched[n_touched++] = t;
+                for (Driver& dr : contender_terms) {
+                    const MemoryCursor& c = cursors[dr.term];
+                    const Xapian::docid* at = std::lower_bound(c.docids + dr.begin, c.docids + dr.end, d);
+                    dr.begin = static_cast<std::size_t>(at - c.docids);
+                    if (dr.begin < dr.end && *at == d) {
+                        parts[dr.term] = scorer.part_at(c, dr.begin);
+                        touched[n_touched++] = dr.term;
                     }
                 }
-                // running now holds every part of d, summed in another order than its weight:
-                // the two differ by far less than kBoundSlack's margin.
-                if (!out_of_reach && running * kBoundSlack < theta) out_of_reach = true;
-                if (!out_of_reach) {
-                    // A contender: its essential parts again, to sum every part in term order.
-                    for (Driver& dr : drivers) {
-                        const MemoryCursor& c = cursors[dr.term];
-                        const Xapian::docid* at = std::lower_bound(c.docids + dr.begin, c.docids + dr.end, d);
-                        dr.begin = static_cast<std::size_t>(at - c.docids);
-                        if (dr.begin < dr.end && *at == d) {
-                            parts[dr.term] = scorer.part_at(c, dr.begin);
-                            touched[n_touched++] = dr.term;
-                        }
-                    }
-                    const double score = sum_in_term_order(parts, touched.data(), n_touched);
-                    if (offer(heap, k, Entry{score, d}) && heap.size() == k && heap.front().weight > theta) {
-                        if (raise_theta(heap.front().weight)) done = true; // no document can beat θ any more
-                        if (shared != nullptr) shared->raise(theta);
-                    }
+                const double score = sum_in_term_order(parts, touched.data(), n_touched);
+                if (offer(heap, k, Entry{score, d}) && heap.size() == k && heap.front().weight > theta) {
+                    if (raise_theta(heap.front().weight)) done = true; // no document can beat θ any more
+                    if (shared != nullptr) shared->raise(theta);
                 }
-                for (std::size_t t = 0; t < n_touched; ++t) parts[touched[t]] = 0;
+                for (std::size_t i = 0; i < n_touched; ++i) parts[touched[i]] = 0;
                 n_touched = 0;
             }
         }
@@ -883,6 +996,7 @@ TopKResult maxscore_top_k(
             c.max = max;
             if (!list->range_max.empty()) {
                 c.range_max = list->range_max.data();
+                c.range_start = list->range_start.data();
                 c.ranges = list->range_max.size();
                 c.range_scale = termweight * kBoundSlack;
             }

@@ -293,6 +293,11 @@ void RankCache::add_bounds(DecodedPostings& list) const {
             range_max[r] = up;
         }
         list.range_max = std::move(range_max);
+        std::vector<std::uint32_t> range_start(ranges + 1, static_cast<std::uint32_t>(list.docids.size()));
+        for (std::size_t p = list.docids.size(); p-- > 0;) range_start[list.docids[p] >> shift] = static_cast<std::uint32_t>(p);
+        // A range with no posting starts where the next one does.
+        for (std::size_t r = ranges; r-- > 0;) range_start[r] = std::min(range_start[r], range_start[r + 1]);
+        list.range_start = std::move(range_start);
     }
     // The best postings: a min-heap of the kBestPostings largest ratios seen so far.
     auto smaller = [](const std::pair<Xapian::docid, double>& a, const std::pair<Xapian::docid, double>& b) { return a.second > b.second; };

@@ -50,6 +50,10 @@ struct DecodedPostings {
     /// For the DocNorms the list was decoded with; empty for a short list or when no norms were
     /// known then.
     std::vector<float> range_max;
+    /// With range_max: per docid range r, the place of its first posting (the first docid at or
+    /// above r · 1024), and one more entry, the size of the list: range r's postings are
+    /// [range_start[r], range_start[r + 1]).
+    std::vector<std::uint32_t> range_start;
     /// Per posting, wdf / (norm[d] + wdf) for the DocNorms the list was decoded with: the BM25
     /// part without its term weight, the very double MemoryScorer would compute (the same
     /// operations), computed once a list rather than once a query. Empty when no norms were
@@ -62,7 +66,7 @@ struct DecodedPostings {
 
     [[nodiscard]] std::size_t bytes() const noexcept {
         return sizeof(DecodedPostings) + (term.size() > 15 ? term.capacity() : 0) + docids.capacity() * sizeof(Xapian::docid) + wdfs.capacity() * sizeof(Xapian::termcount) +
-               range_max.capacity() * sizeof(float) + ratios.capacity() * sizeof(double) +
+               range_max.capacity() * sizeof(float) + range_start.capacity() * sizeof(std::uint32_t) + ratios.capacity() * sizeof(double) +
                best.capacity() * sizeof(std::pair<Xapian::docid, double>);
     }
 };
