@@ -453,6 +453,10 @@ double initial_theta(const std::vector<MemoryCursor>& cursors, std::size_t k) {
     for (const MemoryCursor& c : cursors) {
         if (c.best == nullptr || c.pos != 0) return none;
         known += c.n_best;
+        // Each list's best postings are a few cache lines of their own, read once a query:
+        // their misses overlap rather than follow one another (they were a third of this).
+        const auto* at = reinterpret_cast<const char*>(c.best);
+        for (std::size_t b = 0; b < c.n_best * sizeof(*c.best); b += 64) __builtin_prefetch(at + b);
     }
     // Per document named: its known parts summed in term order, the terms being taken in
     // order (an open-addressing table by docid; sorting the postings by docid was 3% of a
