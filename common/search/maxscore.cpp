@@ -40,6 +40,22 @@ struct XapianCursor {
     }
 };
 
+/// The first place in [p, end) of `docids` (increasing) whose docid is d or more (end if none):
+/// by steps doubling from p, then a binary search in the last one.
+std::size_t gallop(const Xapian::docid* docids, std::size_t p, std::size_t end, Xapian::docid d) {
+    if (p >= end || docids[p] >= d) return p;
+    std::size_t lo = p + 1;
+    std::size_t hi = lo;
+    std::size_t step = 1;
+    while (hi < end && docids[hi] < d) {
+        lo = hi + 1;
+        hi += step;
+        step <<= 1;
+    }
+    hi = std::min(hi, end);
+    return static_cast<std::size_t>(std::lower_bound(docids + lo, docids + hi, d) - docids);
+}
+
 /// One term's postings from memory (RankCache): the same walk over plain arrays, skip_to() by
 /// galloping from the current place (documents come in increasing order, and the next one is
 /// usually near).
@@ -71,18 +87,7 @@ struct MemoryCursor {
     }
     void skip_to(Xapian::docid did) {
         if (doc >= did) return;
-        // docids[pos] < did: find the first place >= did in (pos, size), doubling the step
-        // until it is passed, then a binary search in the last step.
-        std::size_t lo = pos + 1;
-        std::size_t hi = lo;
-        std::size_t step = 1;
-        while (hi < size && docids[hi] < did) {
-            lo = hi + 1;
-            hi += step;
-            step <<= 1;
-        }
-        hi = std::min(hi, size);
-        pos = static_cast<std::size_t>(std::lower_bound(docids + lo, docids + hi, did) - docids);
+        pos = gallop(docids, pos + 1, size, did); // (docids[pos] < did)
         sync();
     }
 };
@@ -538,22 +543,6 @@ std::pair<std::size_t, std::size_t> range_slice(MemoryCursor& c, std::size_t r, 
     std::size_t end = c.pos;
     while (end < c.size && c.docids[end] < w1) ++end;
     return {c.pos, end};
-}
-
-/// The first place in [p, end) of `docids` (increasing) whose docid is d or more (end if none):
-/// by steps doubling from p, then a binary search in the last one.
-std::size_t gallop(const Xapian::docid* docids, std::size_t p, std::size_t end, Xapian::docid d) {
-    if (p >= end || docids[p] >= d) return p;
-    std::size_t lo = p + 1;
-    std::size_t hi = lo;
-    std::size_t step = 1;
-    while (hi < end && docids[hi] < d) {
-        lo = hi + 1;
-        hi += step;
-        step <<= 1;
-    }
-    hi = std::min(hi, end);
-    return static_cast<std::size_t>(std::lower_bound(docids + lo, docids + hi, d) - docids);
 }
 
 /// How a non-essential term of a range adds its parts to the candidates: by a pass over all its
