@@ -945,6 +945,15 @@ TopKResult maxscore_top_k(
             if (wt.factor > 0) names.emplace_back(wt.term);
         }
         memory->postings(db, names, lists);
+        // The first lines of each list's arrays, read below (its first docid) and at the walk's
+        // start, are usually out of the cache: their misses overlap rather than follow one
+        // another (the first docid's was half the time of this function outside the walk).
+        for (const auto& list : lists) {
+            if (!list) continue;
+            __builtin_prefetch(list->docids.data());
+            __builtin_prefetch(list->ratios.data());
+            __builtin_prefetch(list->range_max.data());
+        }
     }
     std::size_t next_list = 0;
     double estimate = 0; // Xapian's OrPostList estimate: independent terms
