@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 namespace fahras {
 namespace {
@@ -700,16 +701,13 @@ Ranked rank_ranges(
         std::sort(drivers.begin(), drivers.end(), [](const Driver& a, const Driver& b) { return a.term < b.term; });
         for (Driver& dr : drivers) {
             MemoryCursor& c = cursors[dr.term];
-            c.skip_to(w0);
-            std::size_t p = c.pos;
-            dr.begin = p;
-            for (; p < c.size && c.docids[p] < w1; ++p) {
+            std::tie(dr.begin, dr.end) = range_slice(c, r, w0, w1);
+            for (std::size_t p = dr.begin; p < dr.end; ++p) {
                 const std::size_t off = c.docids[p] - w0;
                 acc[off] += scorer.part_at(c, p);
                 seen[off >> 6] |= std::uint64_t{1} << (off & 63);
             }
-            dr.end = p;
-            c.pos = p;
+            c.pos = dr.end;
             c.sync();
         }
 
@@ -734,7 +732,7 @@ Ranked rank_ranges(
         // makes document by document). Each term adds its parts to the candidates it is on: by
         // a pass over its postings in the range, the candidates picked out by the bitmap without
         // a branch, or, when the candidates are few beside its postings, by a search for each.
-        nonessential.resize(nw);
+        nonessential.resize(nw); // (filled for the terms taken; the loop stops early only when no candidate is left)
         double pruned_at = std::numeric_limits<double>::infinity(); // lookup_bound of the last pruning
         for (std::size_t j = nw; j-- > 0 && candidates > 0;) {
             // A pruning costs a look at every candidate: only when the bound has fallen enough
@@ -801,9 +799,8 @@ Ranked rank_ranges(
                 const Xapian::docid d = w0 + static_cast<Xapian::docid>(off);
                 for (Driver& dr : contender_terms) {
                     const MemoryCursor& c = cursors[dr.term];
-                    const Xapian::docid* at = std::lower_bound(c.docids + dr.begin, c.docids + dr.end, d);
-                    dr.begin = static_cast<std::size_t>(at - c.docids);
-                    if (dr.begin < dr.end && *at == d) {
+                    dr.begin = gallop(c.docids, dr.begin, dr.end, d); // (contenders come in docid order)
+                    if (dr.begin < dr.end && c.docids[dr.begin] == d) {
                         parts[dr.term] = scorer.part_at(c, dr.begin);
                         touched[n_touched++] = dr.term;
                     }
