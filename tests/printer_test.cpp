@@ -148,6 +148,16 @@ TEST_CASE("hits made ahead on another thread print the same bytes as hits printe
     std::ostringstream sink;
     CHECK_FALSE(make_json_printer(sink)->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second).empty());
     CHECK(make_trec_printer(sink)->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second).empty());
+    {
+        // Made into the string that held another hit's line (the pool's threads reuse theirs):
+        // the same line as made afresh; a printer that makes nothing ahead empties it.
+        const auto json = make_json_printer(sink);
+        std::string into = json->prepare_hit(s.query, s.hits[1], s.snippets[1].first, s.snippets[1].second);
+        json->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second, into);
+        CHECK(into == json->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second));
+        make_trec_printer(sink)->prepare_hit(s.query, s.hits[0], s.snippets[0].first, s.snippets[0].second, into);
+        CHECK(into.empty());
+    }
     check_golden("json.jsonl", same([](std::ostringstream& o) { return make_json_printer(o); }));
     check_golden("text-color.txt", same([](std::ostringstream& o) { return make_text_printer(o, {.color = true, .headings = false}); }));
     check_golden("trec.txt", same([](std::ostringstream& o) { return make_trec_printer(o); }));

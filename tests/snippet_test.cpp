@@ -252,6 +252,9 @@ TEST_CASE("a snippeter gives each hit the snippet a fresh one gives", "[snippet]
     for (const std::string query : {"الشراكة قطر الكويت", "\"اتفاقية الشراكة\" قطر", "شراك* =قطر"}) {
         const auto terms = parse_query(query, analyzer).highlight;
         const Snippeter shared(analyzer, terms);
+        // As the searcher's threads make them: into the Snippets that held the last hit's.
+        Snippet into;
+        Snippet title_into;
         for (int pass = 0; pass < 2; ++pass) {
             for (const std::string& body : bodies) {
                 CAPTURE(query, body);
@@ -261,6 +264,11 @@ TEST_CASE("a snippeter gives each hit the snippet a fresh one gives", "[snippet]
                 CHECK(got.text == expected.text);
                 CHECK(got.highlights == expected.highlights);
                 CHECK(marked(shared.highlight_all(body)) == marked(Snippeter(analyzer, terms).highlight_all(body)));
+                shared.make(body, 120, into);
+                CHECK(into.text == expected.text);
+                CHECK(into.highlights == expected.highlights);
+                shared.highlight_all(body, title_into);
+                CHECK(marked(title_into) == marked(fresh.highlight_all(body)));
             }
         }
     }

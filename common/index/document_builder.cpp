@@ -303,19 +303,22 @@ class StoredReader {
     bool read(Document& doc) {
         if (!consume('{')) return false;
         if (consume('}')) return at_end();
+        // Each value is read straight into its field, whose memory is reused when `doc` held
+        // another document (a thread that reads hit after hit allocates nothing once its
+        // fields have grown).
         std::string key;
-        std::string value;
         do {
-            if (!string(key) || !consume(':') || !string(value)) return false;
-            if (key == "id") doc.id = std::move(value);
-            else if (key == "title") doc.title = std::move(value);
-            else if (key == "body") doc.body = std::move(value);
-            else if (key == "date") doc.date = std::move(value);
-            else if (key == "source") doc.source = std::move(value);
-            else if (key == "category") doc.category = std::move(value);
-            else if (key == "url") doc.url = std::move(value);
+            if (!string(key) || !consume(':')) return false;
+            std::string* field = nullptr;
+            if (key == "id") field = &doc.id;
+            else if (key == "title") field = &doc.title;
+            else if (key == "body") field = &doc.body;
+            else if (key == "date") field = &doc.date;
+            else if (key == "source") field = &doc.source;
+            else if (key == "category") field = &doc.category;
+            else if (key == "url") field = &doc.url;
             else return false; // "extra" or a field this reader does not know
-            value.clear();
+            if (!string(*field)) return false;
         } while (consume(','));
         return consume('}') && at_end();
     }
@@ -420,6 +423,24 @@ class StoredReader {
 } // namespace
 
 Document decode_stored(std::string_view data) {
+    Document doc;
+    decode_stored(data, doc);
+    return doc;
+}
+
+namespace {
+
+// Empties every field of `doc`, keeping the memory of its strings.
+void clear_fields(Document& doc) {
+    for (std::string* field : {&doc.id, &doc.title, &doc.body, &doc.date, &doc.source, &doc.category, &doc.url}) field->clear();
+    if (!doc.extra.is_object() || !doc.extra.empty()) doc.extra = nlohmann::json::object();
+    doc.where = SourceLocation{};
+}
+
+} // namespace
+
+void decode_stored(std::string_view data, Document& doc) {
+    clear_fields(doc);
     if (data.empty() || (data[0] != kStoredLz4 && data[0] != kStoredZstd)) {
         // Version 1: the JSON object itself. Anything else below a space is no JSON, and no
         // format this version knows (a newer writer's): say so rather than show an empty hit.
@@ -430,9 +451,8 @@ Document decode_stored(std::string_view data) {
                 ", a format this fahras does not read; re-index the database with this version of fahras-index"
             );
         }
-        Document doc;
-        if (StoredReader(data).read(doc)) return doc;
-        return decode_stored_json(data);
+        if (!StoredReader(data).read(doc)) doc = decode_stored_json(data);
+        return;
     }
 
     std::size_t i = 1;
@@ -492,10 +512,8 @@ Document decode_stored(std::string_view data) {
         if (n != size) throw damaged("its zstd frame holds fewer bytes than it claims");
     }
 
-    Document doc;
     if (!StoredReader(json).read(doc)) doc = decode_stored_json(json);
-    doc.id = id;
-    return doc;
+    doc.id.assign(id);
 }
 
 Document decode_stored_json(std::string_view data) {

@@ -44,6 +44,9 @@ class DocumentBuilder {
 /// The JSON object that encode_stored() compresses: every field but the id (docs/schema.md).
 [[nodiscard]] std::string stored_fields_json(const Document& doc);
 [[nodiscard]] Document decode_stored(std::string_view data);
+/// The same into `doc`, every field of which it replaces: the memory of its strings is reused
+/// (the searcher's threads read hit after hit into the same Documents).
+void decode_stored(std::string_view data, Document& doc);
 /// The same through a general JSON parser (nlohmann): what decode_stored() falls back to for
 /// data its direct reader does not take, and the reference its tests compare with.
 [[nodiscard]] Document decode_stored_json(std::string_view data);

@@ -141,11 +141,11 @@ class JsonPrinter final : public Printer {
         out_.write(w_.str().data(), static_cast<std::streamsize>(w_.str().size()));
     }
 
-    [[nodiscard]] std::string prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) const override {
+    void prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string& out) const override {
         thread_local LineWriter w; // (its buffer is reused from hit to hit)
         w.clear();
         hit_line(w, query, hit, title, body);
-        return w.str();
+        out.assign(w.str());
     }
 
     void hit_prepared(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string_view prepared) override {
@@ -243,7 +243,13 @@ class JsonPrinter final : public Printer {
 
 } // namespace
 
-std::string Printer::prepare_hit(const QueryInfo&, const Hit&, const Snippet&, const Snippet&) const { return {}; }
+std::string Printer::prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) const {
+    std::string out;
+    prepare_hit(query, hit, title, body, out);
+    return out;
+}
+
+void Printer::prepare_hit(const QueryInfo&, const Hit&, const Snippet&, const Snippet&, std::string& out) const { out.clear(); }
 
 void Printer::hit_prepared(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string_view) {
     this->hit(query, hit, title, body);

@@ -38,7 +38,10 @@ class Printer {
     /// arguments (no state of the printer changes), so the threads that make a query's snippets
     /// can format its hits too, and the printing thread only writes them in order. Empty when the
     /// printer makes nothing ahead (the default).
-    [[nodiscard]] virtual std::string prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) const;
+    [[nodiscard]] std::string prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body) const;
+    /// The same into `out`, whatever it held, reusing its memory (the pool's threads format hit
+    /// after hit into the same strings).
+    virtual void prepare_hit(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string& out) const;
     /// Prints a hit as hit() does, given what prepare_hit() made for it (maybe empty).
     virtual void hit_prepared(const QueryInfo& query, const Hit& hit, const Snippet& title, const Snippet& body, std::string_view prepared);
     virtual void end(const QueryInfo& query, const Results& results, double elapsed_ms) = 0;

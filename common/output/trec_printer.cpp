@@ -50,8 +50,12 @@ class TeePrinter final : public Printer {
         for (auto& p : printers_) p->hit(q, h, t, b);
     }
     // The first printer's output is made ahead (the others' is cheap or not snippets).
-    [[nodiscard]] std::string prepare_hit(const QueryInfo& q, const Hit& h, const Snippet& t, const Snippet& b) const override {
-        return printers_.empty() ? std::string() : printers_.front()->prepare_hit(q, h, t, b);
+    void prepare_hit(const QueryInfo& q, const Hit& h, const Snippet& t, const Snippet& b, std::string& out) const override {
+        if (printers_.empty()) {
+            out.clear();
+        } else {
+            printers_.front()->prepare_hit(q, h, t, b, out);
+        }
     }
     void hit_prepared(const QueryInfo& q, const Hit& h, const Snippet& t, const Snippet& b, std::string_view prepared) override {
         if (printers_.empty()) return;

@@ -42,13 +42,25 @@ RunSummary run_queries(
     RunSummary summary;
     const TermExists vocabulary = searcher.vocabulary();
     const bool parallel = pool != nullptr && pool->threads() > 1;
-    // Per hit: its title and body snippets; per thread of the pool: its Snippeter (a Snippeter
-    // keeps buffers and must not be shared; made once, then reset() for each query it serves,
-    // which keeps its memory: building one afresh cost 15-20 us a query and thread), whether it
-    // is set for the current query yet, and the time it spent making snippets.
-    std::vector<std::pair<Snippet, Snippet>> snippets_of;
-    // Per hit: its output, made by the thread that made its snippets (Printer::prepare_hit()).
-    std::vector<std::string> prepared_of;
+    // Per hit (by its place in the page), from query to query: what the thread that takes it
+    // makes of it. Each is written over, its memory kept: once they have grown, the threads
+    // allocate nothing a hit. (Made afresh for each query, every hit's document, snippets and
+    // output were allocated by one thread and freed by the other at the next query, on the
+    // other's malloc arena: 5% of a query's time at --threads 2.)
+    struct HitSlot {
+        Document doc;         ///< its stored document, read by a pool thread
+        bool lent = false;    ///< doc is swapped into the Hit while the query is printed
+        Snippet title;
+        Snippet body;
+        std::string prepared; ///< its output (Printer::prepare_hit())
+    };
+    std::vector<HitSlot> slots;
+    // A slot's document larger than this is let go after its query, not kept for the next.
+    constexpr std::size_t kKeepDocumentBytes = std::size_t{1} << 20;
+    // Per thread of the pool: its Snippeter (a Snippeter keeps buffers and must not be shared;
+    // made once, then reset() for each query it serves, which keeps its memory: building one
+    // afresh cost 15-20 us a query and thread), whether it is set for the current query yet,
+    // and the time it spent making snippets.
     std::vector<std::size_t> order; // the hits in the order the pool's threads take them
     const std::size_t n_contexts = pool != nullptr ? pool->threads() : 1;
     std::vector<std::optional<Snippeter>> snippeters(n_contexts);
@@ -98,8 +110,8 @@ RunSummary run_queries(
                     weights = searcher.highlight_weights(parsed.highlight);
                     snippet_ms_of[0] += ms_since(t);
                 }
-                snippets_of.assign(results.hits.size(), {});
-                prepared_of.assign(results.hits.size(), {});
+                if (slots.size() < results.hits.size()) slots.resize(results.hits.size());
+                for (HitSlot& slot : slots) slot.lent = false; // (a document lent to an earlier Results went with it)
                 std::fill(snippeter_ready.begin(), snippeter_ready.end(), 0);
             };
             rank(!parallel);
@@ -107,8 +119,11 @@ RunSummary run_queries(
             // the hits shared among the pool's threads.
             auto one_hit = [&](HitPool::Context& context, std::size_t i) {
                 Hit& hit = results.hits[i];
+                HitSlot& slot = slots[i];
                 if (!hit.has_document) {
-                    hit.doc = Searcher::fetch(*context.db, hit.docid);
+                    Searcher::fetch(*context.db, hit.docid, slot.doc);
+                    std::swap(hit.doc, slot.doc);
+                    slot.lent = true;
                     hit.has_document = true;
                 }
                 if (!snippets) return;
@@ -120,10 +135,10 @@ RunSummary run_queries(
                     snippeter->reset(parsed.highlight, weights);
                 }
                 snippeter_ready[context.index] = 1;
-                snippets_of[i].first = snippeter->highlight_all(hit.doc.title);
-                snippets_of[i].second = snippeter->make(hit.doc.body, options.snippet_bytes);
+                snippeter->highlight_all(hit.doc.title, slot.title);
+                snippeter->make(hit.doc.body, options.snippet_bytes, slot.body);
                 snippet_ms_of[context.index] += ms_since(t);
-                prepared_of[i] = printer.prepare_hit(q, hit, snippets_of[i].first, snippets_of[i].second);
+                printer.prepare_hit(q, hit, slot.title, slot.body, slot.prepared);
             };
             auto on_this_thread = [&] {
                 HitPool::Context mine{0, &searcher.database(), &searcher.analyzer(), &searcher.word_forms()};
@@ -171,10 +186,19 @@ RunSummary run_queries(
         const Snippet no_snippet;
         for (std::size_t i = 0; i < results.hits.size(); ++i) {
             if (snippets) {
-                printer.hit_prepared(q, results.hits[i], snippets_of[i].first, snippets_of[i].second, prepared_of[i]);
+                const HitSlot& slot = slots[i];
+                printer.hit_prepared(q, results.hits[i], slot.title, slot.body, slot.prepared);
             } else {
                 printer.hit(q, results.hits[i], no_snippet, no_snippet);
             }
+        }
+        // The documents go back to their slots for the next query (an outsize one is let go).
+        for (std::size_t i = 0; i < results.hits.size() && i < slots.size(); ++i) {
+            HitSlot& slot = slots[i];
+            if (!slot.lent) continue;
+            std::swap(results.hits[i].doc, slot.doc);
+            slot.lent = false;
+            if (slot.doc.body.capacity() > kKeepDocumentBytes) slot.doc = Document{};
         }
         double snippet_ms = 0;
         for (const double t : snippet_ms_of) snippet_ms += t;

@@ -210,8 +210,14 @@ Results Searcher::search_bm25(const ParsedQuery& parsed, const SearchOptions& op
 }
 
 Document Searcher::fetch(const Xapian::Database& db, Xapian::docid docid) {
+    Document doc;
+    fetch(db, docid, doc);
+    return doc;
+}
+
+void Searcher::fetch(const Xapian::Database& db, Xapian::docid docid, Document& out) {
     // The docid comes from a ranking of this revision: no need to check that it exists.
-    return decode_stored(db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data());
+    decode_stored(db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data(), out);
 }
 
 HighlightWeights Searcher::highlight_weights(const HighlightTerms& terms) {

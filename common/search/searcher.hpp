@@ -85,6 +85,8 @@ class Searcher {
     /// the same revision, as HitPool's helpers have). Xapian errors propagate as they are (a
     /// DatabaseModifiedError means: reopen and search again).
     [[nodiscard]] static Document fetch(const Xapian::Database& db, Xapian::docid docid);
+    /// The same into `out`, reusing the memory of its strings.
+    static void fetch(const Xapian::Database& db, Xapian::docid docid, Document& out);
 
     /// Moves to the newest committed revision of the database (a writer may have added
     /// documents) and drops what was cached for the old one. True if the revision changed.

@@ -447,14 +447,16 @@ Snippeter::Match Snippeter::match(std::string_view word, std::uint64_t hash, boo
     return Match{key, false, phrases_.empty() ? std::string() : std::string(exact)}; // the form: for phrases
 }
 
-Snippet Snippeter::render(
+void Snippeter::render(
     std::string_view text,
     const std::vector<Tok>& toks,
     std::size_t begin,
     std::size_t end,
-    bool cut_end
+    bool cut_end,
+    Snippet& s
 ) const {
-    Snippet s;
+    s.text.clear();
+    s.highlights.clear();
     const bool cut_start = begin > 0;
     if (cut_start) s.text += kEllipsis;
     const std::size_t shift = s.text.size();
@@ -482,18 +484,33 @@ Snippet Snippeter::render(
         }
         last_group = t.group;
     }
-    return s;
 }
 
 Snippet Snippeter::highlight_all(std::string_view text) const {
+    Snippet s;
+    highlight_all(text, s);
+    return s;
+}
+
+void Snippeter::highlight_all(std::string_view text, Snippet& out) const {
     analyze(text, toks_);
-    return render(text, toks_, 0, text.size(), false);
+    render(text, toks_, 0, text.size(), false, out);
 }
 
 Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
+    Snippet s;
+    make(text, max_bytes, s);
+    return s;
+}
+
+void Snippeter::make(std::string_view text, std::size_t max_bytes, Snippet& snippet) const {
     std::vector<Tok>& toks = toks_;
     analyze(text, toks);
-    if (toks.empty()) return Snippet{};
+    if (toks.empty()) {
+        snippet.text.clear();
+        snippet.highlights.clear();
+        return;
+    }
     std::vector<std::size_t>& matches = matches_; // indices of matching tokens, in order
     matches.clear();
     for (std::size_t i = 0; i < toks.size(); ++i) {
@@ -616,8 +633,10 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
                 const Window& w2 = a.first < b.first ? b : a;
                 const auto [b1, e1] = bytes(w1.first, w1.last, max_bytes / 2);
                 const auto [b2, e2] = bytes(w2.first, w2.last, max_bytes / 2);
-                Snippet s = render(text, toks, b1, e1, true);
-                const Snippet second = render(text, toks, b2, e2, w2.last + 1 < toks.size());
+                Snippet& s = snippet;
+                render(text, toks, b1, e1, true, s);
+                const Snippet& second = second_;
+                render(text, toks, b2, e2, w2.last + 1 < toks.size(), second_);
                 // "…A… B…": the second window's own leading ellipsis is dropped.
                 s.text += ' ';
                 const std::size_t shift = s.text.size() - kEllipsis.size();
@@ -625,7 +644,7 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
                 for (const Highlight& h : second.highlights) {
                     s.highlights.push_back({static_cast<std::uint32_t>(h.start + shift), static_cast<std::uint32_t>(h.end + shift)});
                 }
-                return s;
+                return;
             }
         }
     }
@@ -645,7 +664,7 @@ Snippet Snippeter::make(std::string_view text, std::size_t max_bytes) const {
         first = sentence < toks.size() ? sentence : k;
     }
     const auto [begin, end] = bytes(first, last, max_bytes);
-    return render(text, toks, begin, end, last + 1 < toks.size());
+    render(text, toks, begin, end, last + 1 < toks.size(), snippet);
 }
 
 } // namespace fahras

@@ -59,6 +59,10 @@ class Snippeter {
     [[nodiscard]] Snippet make(std::string_view text, std::size_t max_bytes) const;
     /// All of `text` (e.g. a title) with its matches marked.
     [[nodiscard]] Snippet highlight_all(std::string_view text) const;
+    /// The same into `out`, whatever it held, reusing its memory (a thread that makes the
+    /// snippets of hit after hit into the same Snippets allocates nothing once they have grown).
+    void make(std::string_view text, std::size_t max_bytes, Snippet& out) const;
+    void highlight_all(std::string_view text, Snippet& out) const;
 
   private:
     /// A token of the text being cut: its span, the key it matches and its phrase occurrence.
@@ -123,7 +127,8 @@ class Snippeter {
     /// The id of `key` in `keys` (a StringTable or the prefix map), new ones with their weight.
     template <class Keys>
     int add_key(Keys& keys, const std::string& key, const HighlightWeights& weights);
-    Snippet render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end) const;
+    /// Writes text[begin, end) into `out` (all it held replaced), with its highlights.
+    void render(std::string_view text, const std::vector<Tok>& toks, std::size_t begin, std::size_t end, bool cut_end, Snippet& out) const;
 
     const Analyzer& analyzer_;
     std::unique_ptr<WordForms> own_forms_; ///< when the caller gave none
@@ -177,6 +182,7 @@ class Snippeter {
     /// Per kept token, when the query has phrases: its normalized form in the memo's arena
     /// (offset, size; size 0 for a token whose form was not worked out).
     mutable std::vector<std::pair<std::uint32_t, std::uint32_t>> exacts_;
+    mutable Snippet second_; ///< the second of two windows, while make() joins them
     mutable Memo memo_;
     /// Tokens whose word the memo did not know when the scan reached them: worked out together
     /// once the scan is done (resolve_pending()), the WordForms lookups of all of them side by
