@@ -557,7 +557,8 @@ void Snippeter::make(std::string_view text, std::size_t max_bytes, Snippet& snip
         // no earlier, so the last token is searched for from the previous one.
         std::size_t known_start = toks.size();
         std::size_t known_last = 0;
-        for (const std::size_t a : matches) {
+        for (std::size_t j = 0; j < matches.size(); ++j) {
+            const std::size_t a = matches[j];
             std::size_t first = a;
             std::size_t context_first = a;
             bool found_sentence = sentence_start(a);
@@ -573,7 +574,9 @@ void Snippeter::make(std::string_view text, std::size_t max_bytes, Snippet& snip
             known_start = start;
             known_last = last;
             if (known != nullptr && start <= avoid_last && last >= avoid_first) continue;
-            const auto m0 = static_cast<std::size_t>(std::lower_bound(matches.begin(), matches.end(), start) - matches.begin());
+            // The window's first match: this one, or one of the few just before it (start <= a).
+            std::size_t m0 = j;
+            while (m0 > 0 && matches[m0 - 1] >= start) --m0;
             ++stamp;
             double score = found_sentence || start == 0 ? 0.25 : 0.0;
             for (std::size_t k = m0; k < matches.size() && matches[k] <= last; ++k) {
